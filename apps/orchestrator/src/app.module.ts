@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '@phonebank/config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DialerModule } from './dialer/dialer.module';
+import { HealthModule } from './health/health.module';
+import { PbxModule } from './pbx/pbx.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        PbxModule,
+        DialerModule,
+        HealthModule,
+      ],
+    };
+  }
+}

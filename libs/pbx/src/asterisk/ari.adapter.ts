@@ -1,0 +1,385 @@
+import * as ari from 'ari-client';
+import type { HangupCause } from '@phonebank/domain';
+import { pjsipDialString } from '../dial-string';
+import { PbxError, type HangupReason, type OriginateRequest, type PbxEvent, type PbxPort } from '../pbx.port';
+
+export interface AriAdapterOptions {
+  url: string;
+  user: string;
+  /** Read when connecting; never logged. */
+  password: () => string;
+  app: string;
+  logger?: PbxLogger;
+  /** Longest wait between reconnect attempts once ari-client's own retries are spent. */
+  maxReconnectDelayMs?: number;
+}
+
+export interface PbxLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const silentLogger: PbxLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The slice of ARI event payloads we read (ari-client's typings are looser than this). */
+interface AriChannelJson {
+  id: string;
+  state?: string;
+  caller?: { number?: string };
+  dialplan?: { exten?: string };
+}
+interface AriEventJson {
+  type: string;
+  channel?: AriChannelJson;
+  args?: string[];
+  cause?: number;
+  cause_txt?: string;
+  digit?: string;
+  playback?: { id: string; target_uri?: string };
+}
+
+const HANGUP_REASON: Record<HangupReason, string> = {
+  normal: 'normal',
+  busy: 'busy',
+  'no-answer': 'no_answer',
+  rejected: 'rejected',
+};
+
+/**
+ * Asterisk behind the PBX port, over ARI with `ari-client`.
+ *
+ * - Connection: ari-client reconnects its WebSocket by itself, but gives up after 10 tries.
+ *   This adapter then drops that client (and its listeners) and builds a new one, again and
+ *   again with capped back-off, for as long as it runs. Every (re)connection is announced
+ *   with a `connected` event so the engine can reconcile what Asterisk still has.
+ * - Ids: legs and bridges use ids the engine chose (the attempt id for voter legs), so a
+ *   retried originate is refused by Asterisk instead of placing a second call.
+ * - Events are translated into the port's typed events and nothing else; the engine decides.
+ */
+export class AriPbxAdapter implements PbxPort {
+  readonly kind = 'asterisk' as const;
+  private client: ari.Client | undefined;
+  private connected = false;
+  private everConnected = false;
+  private stopped = true;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectAttempt = 0;
+  private readonly listeners = new Set<(event: PbxEvent) => void>();
+  /** Legs this engine originated: their StasisStart means "answered". */
+  private readonly outbound = new Set<string>();
+  private readonly logger: PbxLogger;
+
+  constructor(private readonly options: AriAdapterOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    await this.connectOnce();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.dropClient();
+    if (this.connected) {
+      this.connected = false;
+      this.logger.log('disconnected from Asterisk ARI (shutting down)');
+      this.emit({ type: 'disconnected', reason: 'adapter stopped', at: new Date() });
+    }
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  onEvent(listener: (event: PbxEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async originate(request: OriginateRequest): Promise<void> {
+    const client = this.requireClient();
+    const endpoint = pjsipDialString(request.trunk, request.number);
+    this.outbound.add(request.legId);
+    try {
+      await client.channels.originate({
+        endpoint,
+        app: this.options.app,
+        appArgs: (request.appArgs ?? []).join(','),
+        callerId: request.callerId,
+        timeout: request.ringTimeoutSeconds,
+        channelId: request.legId,
+      });
+    } catch (error) {
+      this.outbound.delete(request.legId);
+      throw this.translateError(error, `originate ${request.legId}`);
+    }
+  }
+
+  async answer(legId: string): Promise<void> {
+    await this.call(`answer ${legId}`, (c) => c.channels.answer({ channelId: legId }));
+  }
+
+  async hangup(legId: string, reason: HangupReason = 'normal'): Promise<void> {
+    try {
+      await this.requireClient().channels.hangup({ channelId: legId, reason: HANGUP_REASON[reason] });
+    } catch (error) {
+      const e = this.translateError(error, `hang up ${legId}`);
+      if (e.code !== 'not-found') throw e; // already gone: that is what we wanted
+    }
+  }
+
+  async createBridge(bridgeId: string): Promise<void> {
+    await this.call(`create bridge ${bridgeId}`, (c) =>
+      c.bridges.create({ bridgeId, type: 'mixing', name: bridgeId }),
+    );
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    try {
+      await this.requireClient().bridges.destroy({ bridgeId });
+    } catch (error) {
+      const e = this.translateError(error, `destroy bridge ${bridgeId}`);
+      if (e.code !== 'not-found') throw e;
+    }
+  }
+
+  async addToBridge(bridgeId: string, legId: string): Promise<void> {
+    await this.call(`bridge ${legId} into ${bridgeId}`, (c) =>
+      c.bridges.addChannel({ bridgeId, channel: legId }),
+    );
+  }
+
+  async removeFromBridge(bridgeId: string, legId: string): Promise<void> {
+    await this.call(`remove ${legId} from ${bridgeId}`, (c) =>
+      c.bridges.removeChannel({ bridgeId, channel: legId }),
+    );
+  }
+
+  async play(legId: string, media: string, playbackId: string): Promise<void> {
+    if (!/^(sound|recording):[A-Za-z0-9_\-/.]+$/.test(media) || media.includes('..')) {
+      throw new PbxError('invalid-request', `not a playable media name: ${JSON.stringify(media)}`);
+    }
+    await this.call(`play ${media} to ${legId}`, (c) =>
+      c.channels.play({ channelId: legId, media, playbackId }),
+    );
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    try {
+      await this.requireClient().playbacks.stop({ playbackId });
+    } catch (error) {
+      const e = this.translateError(error, `stop playback ${playbackId}`);
+      if (e.code !== 'not-found') throw e;
+    }
+  }
+
+  async listOwned(): Promise<{ legIds: string[]; bridgeIds: string[] }> {
+    const app = await this.call(`list ${this.options.app}`, (c) =>
+      c.applications.get({ applicationName: this.options.app }),
+    );
+    return { legIds: [...(app.channel_ids ?? [])], bridgeIds: [...(app.bridge_ids ?? [])] };
+  }
+
+  // --- connection supervision --------------------------------------------------------
+
+  private async connectOnce(): Promise<void> {
+    if (this.stopped) return;
+    let client: ari.Client;
+    try {
+      client = await quietly(() => ari.connect(this.options.url, this.options.user, this.options.password()));
+    } catch (error) {
+      this.logger.warn(`Asterisk ARI is not reachable at ${this.options.url}: ${describe(error)}`);
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) return;
+    this.client = client;
+    client.on('WebSocketConnected', () => {
+      if (this.client !== client) return;
+      this.reconnectAttempt = 0;
+      this.setConnected();
+    });
+    client.on('WebSocketReconnecting', (err: Error | undefined) => {
+      if (this.client !== client) return;
+      if (this.connected) this.setDisconnected(`ARI WebSocket closed${err ? `: ${describe(err)}` : ''}`);
+    });
+    client.on('WebSocketMaxRetries', () => {
+      if (this.client !== client) return;
+      this.logger.warn('ari-client gave up reconnecting; building a new ARI client');
+      this.dropClient();
+      if (this.connected) this.setDisconnected('ARI WebSocket retries exhausted');
+      this.scheduleReconnect();
+    });
+    client.on('ApplicationReplaced', () => {
+      if (this.client !== client) return;
+      this.logger.error(`another process took over the Stasis app "${this.options.app}"; this one stops receiving calls`);
+      if (this.connected) this.setDisconnected('Stasis application replaced by another connection');
+    });
+    // ari-client emits every event under '*', which its typings do not list.
+    (client as unknown as NodeJS.EventEmitter).on('*', (event: unknown) => {
+      if (this.client !== client) return;
+      this.translate(event as AriEventJson);
+    });
+    try {
+      await client.start(this.options.app);
+    } catch (error) {
+      if (this.client !== client) return;
+      this.logger.warn(`ARI WebSocket could not be opened: ${describe(error)}`);
+      this.dropClient();
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const max = this.options.maxReconnectDelayMs ?? 5000;
+    const base = Math.min(max, 250 * 2 ** Math.min(this.reconnectAttempt, 10));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.reconnectAttempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connectOnce();
+    }, delay);
+  }
+
+  private dropClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      (client as unknown as NodeJS.EventEmitter).removeAllListeners();
+      client.stop();
+    } catch {
+      // the socket may already be gone
+    }
+  }
+
+  private setConnected(): void {
+    const reconnected = this.everConnected;
+    this.connected = true;
+    this.everConnected = true;
+    this.logger.log(`${reconnected ? 'reconnected' : 'connected'} to Asterisk ARI as app "${this.options.app}"`);
+    this.emit({ type: 'connected', reconnected, at: new Date() });
+  }
+
+  private setDisconnected(reason: string): void {
+    this.connected = false;
+    this.logger.warn(`lost Asterisk ARI: ${reason}; reconnecting`);
+    this.emit({ type: 'disconnected', reason, at: new Date() });
+  }
+
+  // --- events ------------------------------------------------------------------------
+
+  private translate(event: AriEventJson): void {
+    const at = new Date();
+    const channel = event.channel;
+    switch (event.type) {
+      case 'StasisStart': {
+        if (!channel) return;
+        if (this.outbound.has(channel.id)) {
+          this.emit({ type: 'leg-answered', legId: channel.id, at });
+        } else {
+          this.emit({
+            type: 'leg-entered',
+            legId: channel.id,
+            direction: 'inbound',
+            args: event.args ?? [],
+            callerNumber: channel.caller?.number ?? '',
+            dialedNumber: channel.dialplan?.exten ?? '',
+            at,
+          });
+        }
+        return;
+      }
+      case 'ChannelStateChange':
+        if (channel?.state === 'Ringing') this.emit({ type: 'leg-ringing', legId: channel.id, at });
+        return;
+      case 'ChannelDtmfReceived':
+        if (channel && event.digit) this.emit({ type: 'leg-dtmf', legId: channel.id, digit: event.digit, at });
+        return;
+      case 'ChannelDestroyed': {
+        if (!channel) return;
+        this.outbound.delete(channel.id);
+        const cause: HangupCause = { q850: event.cause ?? 0, text: event.cause_txt ?? '' };
+        this.emit({ type: 'leg-ended', legId: channel.id, cause, at });
+        return;
+      }
+      case 'PlaybackFinished': {
+        if (!event.playback) return;
+        const target = event.playback.target_uri ?? '';
+        const legId = target.startsWith('channel:') ? target.slice('channel:'.length) : undefined;
+        this.emit({ type: 'playback-finished', playbackId: event.playback.id, legId, at });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private emit(event: PbxEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`a PBX event listener failed on ${event.type}: ${describe(error)}`);
+      }
+    }
+  }
+
+  // --- REST helpers ------------------------------------------------------------------
+
+  private requireClient(): ari.Client {
+    if (!this.client || !this.connected) {
+      throw new PbxError('not-connected', 'Asterisk is not connected; try again shortly');
+    }
+    return this.client;
+  }
+
+  private async call<T>(what: string, fn: (client: ari.Client) => Promise<T>): Promise<T> {
+    const client = this.requireClient();
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw this.translateError(error, what);
+    }
+  }
+
+  private translateError(error: unknown, what: string): PbxError {
+    if (error instanceof PbxError) return error;
+    const text = describe(error);
+    if (/not found|404/i.test(text)) return new PbxError('not-found', `${what}: not found`);
+    if (/409|conflict|already exists|in use/i.test(text)) {
+      return new PbxError('invalid-request', `${what}: refused by Asterisk (${text})`);
+    }
+    if (/400|422|invalid/i.test(text)) return new PbxError('invalid-request', `${what}: ${text}`);
+    return new PbxError('pbx-failure', `${what}: ${text}`);
+  }
+}
+
+/**
+ * ari-client's bundled swagger-client prints "This API is using a deprecated version of
+ * Swagger!" with console.log on every connect; keep that out of the engine's logs.
+ */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    if (/deprecated version of Swagger/.test(JSON.stringify(args))) return;
+    original(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.log = original;
+  }
+}
+
+/** An error's message without anything that could hold a credential. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/api_key=[^&\s]+/g, 'api_key=[secret]').replace(/\/\/[^/@\s]+@/g, '//[secret]@');
+}

@@ -1,0 +1,19 @@
+import { PbxError } from './pbx.port';
+
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+const TRUNK = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True for a syntactically valid E.164 number (+ and 7 to 15 digits). */
+export function isE164(value: string): boolean {
+  return E164.test(value);
+}
+
+/**
+ * Build an Asterisk PJSIP dial string. Only validated E.164 numbers and configured trunk
+ * names get here, so nothing a user typed can inject dial-string syntax (&, /, @, ;).
+ */
+export function pjsipDialString(trunk: string, number: string): string {
+  if (!TRUNK.test(trunk)) throw new PbxError('invalid-request', `not a trunk name: ${JSON.stringify(trunk)}`);
+  if (!E164.test(number)) throw new PbxError('invalid-request', 'the number is not in E.164 form (+ and digits)');
+  return `PJSIP/${number}@${trunk}`;
+}

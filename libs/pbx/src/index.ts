@@ -1,0 +1,3 @@
+export * from './pbx.port';
+export * from './dial-string';
+export * from './asterisk/ari.adapter';

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { QUEUE_ENTITIES } from './entities';
+import { QueueSchema1760000000000 } from './migrations/1760000000000-queue-schema.migration';
+
+/** Every migration, in order. Other areas append theirs here. */
+export const MIGRATIONS = [QueueSchema1760000000000];
+
+export interface DataSourceOptions {
+  /** Connection pool size (default 10). */
+  poolSize?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/** A TypeORM data source on PostgreSQL. Schema comes from migrations only: never synchronize. */
+export function createDataSource(databaseUrl: string, options: DataSourceOptions = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: QUEUE_ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName: options.applicationName ?? 'phonebank',
+    extra: { max: options.poolSize ?? 10 },
+  });
+}
+
+/** Arbitrary but fixed: every instance takes the same lock before migrating. */
+const MIGRATION_LOCK_KEY = 7_240_310_031;
+
+/**
+ * Run pending migrations under a PostgreSQL advisory lock, so several orchestrator instances
+ * starting at once migrate one after the other (the later ones find nothing to do).
+ */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  if (!ds.isInitialized) await ds.initialize();
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,257 @@
+import { birthdayKeysOn, isProjectOpen, nextOpening } from '@phonebank/domain';
+import type { Db } from '../sql';
+import { one, rows } from '../sql';
+import { claimContext } from './claim-context';
+
+export interface ClaimRequest {
+  projectId: string;
+  userId: string;
+  leaseSeconds: number;
+  now: Date;
+  sessionId?: string | null;
+}
+
+export interface VoterProfile {
+  id: string;
+  externalId: string;
+  firstName: string;
+  middleName: string | null;
+  lastName: string;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  birthday: string | null;
+  timeZone: string | null;
+  tags: string[];
+  notes: string | null;
+  targeted: boolean;
+  wrongNumber: boolean;
+}
+
+export interface PhoneClaim {
+  attemptId: string;
+  queueEntryId: string;
+  projectId: string;
+  leaseExpiresAt: Date;
+  phone: { id: string; e164: string; accuracyScore: number; lineType: string; attempts: number };
+  /** Targeted voters first, then the rest of the household. */
+  voters: VoterProfile[];
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; claim: PhoneClaim }
+  | { kind: 'closed'; nextOpening: Date | null }
+  | { kind: 'empty' };
+
+/**
+ * The claim, one statement: walk the project's queue in hand-out order (fewest attempts
+ * first, so a requeued phone goes behind the fresh ones; then best accuracy score; then the
+ * longest waiting), skip what may not be called now, lock the entry and the phone with
+ * SKIP LOCKED (so concurrent claimers never wait on, nor share, a phone), and record the
+ * lease on both plus a call attempt.
+ */
+export const CLAIM_SQL = `
+WITH pick AS (
+  SELECT q.id, q.phone_id, q.campaign_id, p.e164
+  FROM queue_entries q
+  JOIN phones p ON p.id = q.phone_id
+  WHERE q.project_id = $1
+    AND q.state = 'queued'
+    AND q.lease_expires_at < $3
+    AND q.next_eligible_at <= $3
+    AND q.calling_zone_id = ANY($4::int[])
+    AND q.attempts < $5
+    AND ($6::smallint[] IS NULL OR q.birthday_keys && $6::smallint[])
+    AND p.status = 'active'
+    AND p.lease_expires_at < $3
+    AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
+    AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)
+  ORDER BY q.attempts, q.accuracy_score DESC, q.queued_at, q.id
+  LIMIT 1
+  FOR UPDATE OF q, p SKIP LOCKED
+), attempt AS (
+  INSERT INTO call_attempts (campaign_id, project_id, queue_entry_id, phone_id, e164, user_id, session_id, claimed_at, lease_expires_at)
+  SELECT pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, $2, $7, $3, $3 + make_interval(secs => $8)
+  FROM pick
+  RETURNING id, queue_entry_id, phone_id, lease_expires_at
+), lease_phone AS (
+  UPDATE phones p SET lease_expires_at = attempt.lease_expires_at FROM attempt WHERE p.id = attempt.phone_id
+  RETURNING p.id, p.e164, p.accuracy_score, p.line_type, p.attempts
+), lease_entry AS (
+  UPDATE queue_entries q
+  SET claimed_by = $2, claimed_at = $3, lease_expires_at = attempt.lease_expires_at, current_attempt_id = attempt.id
+  FROM attempt WHERE q.id = attempt.queue_entry_id
+  RETURNING q.id
+)
+SELECT attempt.id AS attempt_id, attempt.queue_entry_id, attempt.lease_expires_at,
+       lease_phone.id AS phone_id, lease_phone.e164, lease_phone.accuracy_score, lease_phone.line_type, lease_phone.attempts
+FROM attempt JOIN lease_phone ON lease_phone.id = attempt.phone_id JOIN lease_entry ON lease_entry.id = attempt.queue_entry_id`;
+
+interface ClaimRow {
+  attempt_id: string;
+  queue_entry_id: string;
+  lease_expires_at: Date;
+  phone_id: string;
+  e164: string;
+  accuracy_score: number;
+  line_type: string;
+  attempts: number;
+}
+
+/** The parameters of CLAIM_SQL, for EXPLAIN in the benchmark. */
+export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknown[] | 'closed' | undefined> {
+  const ctx = await claimContext(db, req.projectId, req.now);
+  if (!ctx) return undefined;
+  if (ctx.settings.archived || !isProjectOpen(req.now, ctx.settings.hours)) return 'closed';
+  const birthdayKeys = ctx.settings.birthdayMode ? birthdayKeysOn(req.now, ctx.settings.hours.timeZone) : null;
+  return [
+    req.projectId,
+    req.userId,
+    req.now,
+    ctx.openZoneIds,
+    ctx.settings.policy.attemptLimit,
+    birthdayKeys,
+    req.sessionId ?? null,
+    req.leaseSeconds,
+  ];
+}
+
+/** Hand the next phone of a project to a volunteer, as a lease that expires. */
+export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimResult> {
+  const ctx = await claimContext(db, req.projectId, req.now);
+  if (!ctx) return { kind: 'empty' };
+  const { settings } = ctx;
+  if (settings.archived) return { kind: 'closed', nextOpening: null };
+  if (!isProjectOpen(req.now, settings.hours)) return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
+  const birthdayKeys = settings.birthdayMode ? birthdayKeysOn(req.now, settings.hours.timeZone) : null;
+  const claimed = await one<ClaimRow>(db, CLAIM_SQL, [
+    req.projectId,
+    req.userId,
+    req.now,
+    ctx.openZoneIds,
+    settings.policy.attemptLimit,
+    birthdayKeys,
+    req.sessionId ?? null,
+    req.leaseSeconds,
+  ]);
+  if (!claimed) return { kind: 'empty' };
+  const voters = await householdProfiles(db, req.projectId, claimed.phone_id, birthdayKeys);
+  return {
+    kind: 'claimed',
+    claim: {
+      attemptId: claimed.attempt_id,
+      queueEntryId: claimed.queue_entry_id,
+      projectId: req.projectId,
+      leaseExpiresAt: claimed.lease_expires_at,
+      phone: {
+        id: claimed.phone_id,
+        e164: claimed.e164,
+        accuracyScore: claimed.accuracy_score,
+        lineType: claimed.line_type,
+        attempts: claimed.attempts,
+      },
+      voters,
+    },
+  };
+}
+
+interface ProfileRow {
+  id: string;
+  external_id: string;
+  first_name: string;
+  middle_name: string | null;
+  last_name: string;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  birthday: string | null;
+  time_zone: string | null;
+  tags: string[];
+  notes: string | null;
+  targeted: boolean;
+  wrong_number: boolean;
+}
+
+/** The voters on a phone: targeted in the project first, then the rest of the household. */
+export async function householdProfiles(
+  db: Db,
+  projectId: string,
+  phoneId: string,
+  birthdayKeys: number[] | null = null,
+): Promise<VoterProfile[]> {
+  const r = await rows<ProfileRow>(
+    db,
+    `SELECT v.id, v.external_id, v.first_name, v.middle_name, v.last_name, v.address_line1, v.address_line2, v.city,
+            trim(v.state) AS state, v.zip, to_char(v.birthday, 'YYYY-MM-DD') AS birthday, v.time_zone, v.tags, v.notes,
+            vp.wrong_number,
+            (EXISTS (SELECT 1 FROM project_targets t WHERE t.project_id = $1 AND t.phone_id = vp.phone_id AND t.voter_id = v.id)
+             AND ($3::smallint[] IS NULL
+                  OR (extract(month FROM v.birthday) * 100 + extract(day FROM v.birthday))::smallint = ANY($3::smallint[]))
+            ) AS targeted
+     FROM voter_phones vp JOIN voters v ON v.id = vp.voter_id
+     WHERE vp.phone_id = $2
+     ORDER BY targeted DESC, v.last_name, v.first_name, v.id`,
+    [projectId, phoneId, birthdayKeys],
+  );
+  return r.map((v) => ({
+    id: v.id,
+    externalId: v.external_id,
+    firstName: v.first_name,
+    middleName: v.middle_name,
+    lastName: v.last_name,
+    addressLine1: v.address_line1,
+    addressLine2: v.address_line2,
+    city: v.city,
+    state: v.state,
+    zip: v.zip,
+    birthday: v.birthday,
+    timeZone: v.time_zone,
+    tags: v.tags,
+    notes: v.notes,
+    targeted: v.targeted,
+    wrongNumber: v.wrong_number,
+  }));
+}
+
+/** Extend a lease (a call still in progress). False when the lease was lost. */
+export async function renewLease(db: Db, attemptId: string, leaseSeconds: number, now: Date): Promise<boolean> {
+  const r = await rows<{ id: string }>(
+    db,
+    `WITH a AS (
+       UPDATE call_attempts SET lease_expires_at = $2::timestamptz + make_interval(secs => $3)
+       WHERE id = $1 AND outcome IS NULL AND released_at IS NULL AND lease_expires_at >= $2
+       RETURNING id, queue_entry_id, phone_id, lease_expires_at
+     ), q AS (
+       UPDATE queue_entries q SET lease_expires_at = a.lease_expires_at FROM a
+       WHERE q.id = a.queue_entry_id AND q.current_attempt_id = a.id RETURNING q.id
+     ), p AS (
+       UPDATE phones p SET lease_expires_at = a.lease_expires_at FROM a, q WHERE p.id = a.phone_id RETURNING p.id
+     )
+     SELECT a.id FROM a JOIN q ON true JOIN p ON true`,
+    [attemptId, now, leaseSeconds],
+  );
+  return r.length > 0;
+}
+
+/** Give a claimed phone back untouched (the volunteer skipped it or left before dialing). */
+export async function releaseClaim(db: Db, attemptId: string, now: Date): Promise<boolean> {
+  const r = await rows<{ id: string }>(
+    db,
+    `WITH a AS (
+       UPDATE call_attempts SET released_at = $2 WHERE id = $1 AND outcome IS NULL AND released_at IS NULL
+       RETURNING id, queue_entry_id, phone_id
+     ), q AS (
+       UPDATE queue_entries q SET lease_expires_at = '-infinity', claimed_by = NULL, current_attempt_id = NULL FROM a
+       WHERE q.id = a.queue_entry_id AND q.current_attempt_id = a.id RETURNING q.id
+     ), p AS (
+       UPDATE phones p SET lease_expires_at = '-infinity' FROM a, q WHERE p.id = a.phone_id RETURNING p.id
+     )
+     SELECT a.id FROM a`,
+    [attemptId, now],
+  );
+  return r.length > 0;
+}

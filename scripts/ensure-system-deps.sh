@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the Debian packages the phone bank and its tests need, when they are missing:
+#   sip-tester (SIPp), debootstrap (local Asterisk root), curl, chromium (browser tests).
+# A no-op when everything is there. Needs root (apt-get) only when something is missing.
+set -euo pipefail
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+need=()
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ "${PHONEBANK_SKIP_BROWSER:-}" != "1" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != "0" ]; then
+  say "missing Debian packages: ${need[*]}"
+  say "install them as root: apt-get install -y ${need[*]}"
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  say "missing: ${need[*]}, and this is not a Debian/Ubuntu machine (no apt-get)."
+  say "install SIPp, debootstrap and Chromium with your package manager, or use docker/compose.yaml"
+  exit 1
+fi
+say "installing Debian packages: ${need[*]} (apt-get, a minute or two)…"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+say "installed: ${need[*]}"

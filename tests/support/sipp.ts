@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './local-asterisk';
+
+export interface SippMessage {
+  direction: 'sent' | 'received';
+  firstLine: string;
+  raw: string;
+}
+
+/** A running SIPp instance bound to 127.0.0.1, with its SIP message log readable. */
+export class Sipp {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly dir: string,
+    private readonly output: string[],
+  ) {}
+
+  /** What SIPp printed (its screen and errors), for failure messages. */
+  printed(): string {
+    return this.output.join('').slice(-4000);
+  }
+
+  /** Start SIPp as a UAS with a scenario from tests/sipp. */
+  static async uas(scenario: string, port: number, mediaPort: number, extraArgs: string[] = []): Promise<Sipp> {
+    const dir = mkdtempSync(join(tmpdir(), `sipp-${scenario.replace(/\W/g, '')}-`));
+    const args = [
+      '-sf',
+      join(REPO_ROOT, 'tests', 'sipp', scenario),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-nostdin',
+      '-trace_msg',
+      '-message_file',
+      join(dir, 'messages.log'),
+      '-trace_err',
+      '-error_file',
+      join(dir, 'errors.log'),
+      '-timeout',
+      '600s',
+      ...extraArgs,
+    ];
+    const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    const sipp = new Sipp(child, dir, output);
+    // SIPp binds its socket at once; give it a moment and make sure it did not die.
+    await new Promise((r) => setTimeout(r, 300));
+    if (child.exitCode !== null) {
+      throw new Error(`sipp exited at start (${child.exitCode}): ${output.join('').slice(-2000)}`);
+    }
+    return sipp;
+  }
+
+  messages(): SippMessage[] {
+    const file = join(this.dir, 'messages.log');
+    if (!existsSync(file)) return [];
+    const text = readFileSync(file, 'latin1');
+    return text
+      .split(/^-{10,}[^\n]*\n/m)
+      .slice(1)
+      .map((block) => {
+        const m = /^\s*\w+ message (sent|received)[^\n]*\n\s*/i.exec(block);
+        const body = m ? block.slice(m[0].length) : block.trimStart();
+        const direction: SippMessage['direction'] = m?.[1].toLowerCase() === 'sent' ? 'sent' : 'received';
+        return { direction, firstLine: body.split(/\r?\n/)[0] ?? '', raw: body };
+      });
+  }
+
+  /** Received requests of a method, e.g. the INVITEs. */
+  received(method: string): SippMessage[] {
+    return this.messages().filter((m) => m.direction === 'received' && m.firstLine.startsWith(`${method} `));
+  }
+
+  sentResponses(code: number): SippMessage[] {
+    return this.messages().filter((m) => m.direction === 'sent' && m.firstLine.startsWith(`SIP/2.0 ${code} `));
+  }
+
+  errors(): string {
+    const file = join(this.dir, 'errors.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+      }, 3000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.child.kill('SIGTERM');
+    });
+  }
+}
+
+/** The simulated voter trunk (tests/sipp/voter-trunk.xml) on the port Asterisk's trunk points to. */
+export function startVoterTrunk(): Promise<Sipp> {
+  const port = Number(process.env.VOTER_TRUNK_PORT ?? 5070);
+  return Sipp.uas('voter-trunk.xml', port, 16000);
+}
