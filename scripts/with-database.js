@@ -33,7 +33,9 @@ async function main() {
       onLog: () => undefined,
       onError: () => undefined,
     });
-    process.stderr.write(`[db] DATABASE_URL is not set: starting an embedded PostgreSQL on 127.0.0.1:${port}…\n`);
+    process.stderr.write(
+      `[db] DATABASE_URL is not set: starting an embedded PostgreSQL on 127.0.0.1:${port}…\n`,
+    );
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
     env.DATABASE_URL = `postgres://postgres:phonebank-test@127.0.0.1:${port}/postgres`;

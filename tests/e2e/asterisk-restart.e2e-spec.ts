@@ -9,7 +9,12 @@ import { VoterCallService, type VoterCallState } from '../../apps/orchestrator/s
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
 import { CollectingLogger } from '../support/collecting-logger';
 import { eventually } from '../support/eventually';
-import { ariSettings, canControlLocalAsterisk, killLocalAsterisk, localAsterisk } from '../support/local-asterisk';
+import {
+  ariSettings,
+  canControlLocalAsterisk,
+  killLocalAsterisk,
+  localAsterisk,
+} from '../support/local-asterisk';
 import { startVoterTrunk, type Sipp } from '../support/sipp';
 
 const describeLocal = canControlLocalAsterisk() ? describe : describe.skip;
@@ -55,7 +60,7 @@ describeLocal('Asterisk killed and started again while the orchestrator runs', (
     // A call while Asterisk is down is refused cleanly, not lost in the void.
     const calls = app.get(VoterCallService);
     await expect(
-      calls.place({ attemptId: randomUUID(), number: '+12025550122', callerId: '+15557654321' }),
+      calls.place({ attemptId: randomUUID(), number: '+12025550222', callerId: '+15557654321' }),
     ).rejects.toThrow(/not connected/);
 
     localAsterisk('start');
@@ -66,7 +71,7 @@ describeLocal('Asterisk killed and started again while the orchestrator runs', (
     const states: VoterCallState[] = [];
     calls.onState((s) => states.push(s));
     const attemptId = randomUUID();
-    await calls.place({ attemptId, number: '+12025550122', callerId: '+15557654321' });
+    await calls.place({ attemptId, number: '+12025550222', callerId: '+15557654321' });
     await eventually(
       'the call after the restart to be answered and end',
       () => states.find((s) => s.attemptId === attemptId && s.stage === 'ended'),

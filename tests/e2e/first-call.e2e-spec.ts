@@ -49,24 +49,27 @@ describe('first real call through Asterisk (SIPp voters)', () => {
 
   const stagesOf = (attemptId: string) => states.filter((s) => s.attemptId === attemptId).map((s) => s.stage);
   const endOf = (attemptId: string) =>
-    states.find((s): s is Extract<VoterCallState, { stage: 'ended' }> => s.attemptId === attemptId && s.stage === 'ended');
+    states.find(
+      (s): s is Extract<VoterCallState, { stage: 'ended' }> =>
+        s.attemptId === attemptId && s.stage === 'ended',
+    );
 
   it('a voter who answers: SIPp gets an INVITE carrying the caller ID; the orchestrator sees answered, then the hang-up', async () => {
     const attemptId = randomUUID();
-    await calls.place({ attemptId, number: '+12025550121', callerId: CALLER_ID }); // answers, hangs up after 2 s
+    await calls.place({ attemptId, number: '+12025550221', callerId: CALLER_ID }); // answers, hangs up after 2 s
 
     const end = await eventually('the answered call to end', () => endOf(attemptId), 20_000);
     expect(stagesOf(attemptId)).toEqual(['dialing', 'ringing', 'answered', 'ended']);
     expect(end.classification.result).toBe('answered');
 
-    const invite = voters.received('INVITE').find((m) => m.firstLine.includes('+12025550121'));
+    const invite = voters.received('INVITE').find((m) => m.firstLine.includes('+12025550221'));
     expect(invite).toBeDefined();
     expect(invite?.raw).toMatch(new RegExp(`^From: [^\\n]*<sip:\\${CALLER_ID}@`, 'm'));
   });
 
   it('a voter answering 486 comes out as busy', async () => {
     const attemptId = randomUUID();
-    await calls.place({ attemptId, number: '+12025550131', callerId: CALLER_ID });
+    await calls.place({ attemptId, number: '+12025550231', callerId: CALLER_ID });
     const end = await eventually('the busy call to end', () => endOf(attemptId), 15_000);
     expect(end.classification).toEqual({ result: 'busy' });
     expect(end.cause.q850).toBe(17);
@@ -74,8 +77,8 @@ describe('first real call through Asterisk (SIPp voters)', () => {
   });
 
   it.each([
-    ['404', '+12025550151', 'permanent'],
-    ['503', '+12025550161', 'temporary'],
+    ['404', '+12025550251', 'permanent'],
+    ['503', '+12025550261', 'temporary'],
   ])('a voter answering %s comes out as failed (%s)', async (_code, number, failure) => {
     const attemptId = randomUUID();
     await calls.place({ attemptId, number, callerId: CALLER_ID });
@@ -86,7 +89,7 @@ describe('first real call through Asterisk (SIPp voters)', () => {
 
   it('a voter who only rings is ended by the engine’s own timer as no answer', async () => {
     const attemptId = randomUUID();
-    await calls.place({ attemptId, number: '+12025550141', callerId: CALLER_ID, ringTimeoutSeconds: 5 });
+    await calls.place({ attemptId, number: '+12025550241', callerId: CALLER_ID, ringTimeoutSeconds: 5 });
     const end = await eventually('the ringing call to be given up', () => endOf(attemptId), 15_000);
     expect(end.classification).toEqual({ result: 'no-answer' });
     expect(stagesOf(attemptId)).toEqual(['dialing', 'ringing', 'ended']);
@@ -97,9 +100,11 @@ describe('first real call through Asterisk (SIPp voters)', () => {
 
   it('the same attempt id cannot place a second call', async () => {
     const attemptId = randomUUID();
-    const number = '+12025550109'; // answers and stays on the line
+    const number = '+12025550209'; // answers and stays on the line
     await calls.place({ attemptId, number, callerId: CALLER_ID });
-    await expect(calls.place({ attemptId, number, callerId: CALLER_ID })).rejects.toThrow(/already being dialed/);
+    await expect(calls.place({ attemptId, number, callerId: CALLER_ID })).rejects.toThrow(
+      /already being dialed/,
+    );
     await eventually('the call to be answered', () => stagesOf(attemptId).includes('answered'), 10_000);
     await calls.hangUp(attemptId);
     const end = await eventually('the call to end', () => endOf(attemptId), 10_000);

@@ -22,7 +22,9 @@ export function ariSettings(): AriSettings {
   if (!env.ASTERISK_ARI_URL) {
     const file = join(process.env.PHONEBANK_DATA_DIR ?? join(REPO_ROOT, '.data'), 'asterisk', 'ari.env');
     if (!existsSync(file)) {
-      throw new Error(`no Asterisk for the tests: set ASTERISK_ARI_URL or run "bash asterisk/provision.sh start"`);
+      throw new Error(
+        `no Asterisk for the tests: set ASTERISK_ARI_URL or run "bash asterisk/provision.sh start"`,
+      );
     }
     env = parseEnvFile(readFileSync(file, 'utf8'));
   }

@@ -24,7 +24,12 @@ export class Sipp {
   }
 
   /** Start SIPp as a UAS with a scenario from tests/sipp. */
-  static async uas(scenario: string, port: number, mediaPort: number, extraArgs: string[] = []): Promise<Sipp> {
+  static async uas(
+    scenario: string,
+    port: number,
+    mediaPort: number,
+    extraArgs: string[] = [],
+  ): Promise<Sipp> {
     const dir = mkdtempSync(join(tmpdir(), `sipp-${scenario.replace(/\W/g, '')}-`));
     const args = [
       '-sf',
@@ -48,17 +53,64 @@ export class Sipp {
       '600s',
       ...extraArgs,
     ];
+    return Sipp.spawnIn(dir, args);
+  }
+
+  /** Start SIPp as a UAC placing one call to `service` at `target` with a scenario file. */
+  static async uac(
+    scenarioFile: string,
+    target: string,
+    service: string,
+    port: number,
+    mediaPort: number,
+  ): Promise<Sipp> {
+    const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
+    const args = [
+      target,
+      '-sf',
+      scenarioFile,
+      '-s',
+      service,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-trace_msg',
+      '-message_file',
+      join(dir, 'messages.log'),
+      '-trace_err',
+      '-error_file',
+      join(dir, 'errors.log'),
+      '-timeout',
+      '600s',
+    ];
+    return Sipp.spawnIn(dir, args);
+  }
+
+  private static async spawnIn(dir: string, args: string[]): Promise<Sipp> {
     const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const sipp = new Sipp(child, dir, output);
-    // SIPp binds its socket at once; give it a moment and make sure it did not die.
     await new Promise((r) => setTimeout(r, 300));
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null && child.exitCode !== 0) {
       throw new Error(`sipp exited at start (${child.exitCode}): ${output.join('').slice(-2000)}`);
     }
     return sipp;
+  }
+
+  /** Resolves with SIPp's exit code once it has finished its calls (UAC with -m). */
+  exited(): Promise<number> {
+    if (this.child.exitCode !== null) return Promise.resolve(this.child.exitCode);
+    return new Promise((resolve) => this.child.once('exit', (code) => resolve(code ?? -1)));
   }
 
   messages(): SippMessage[] {
@@ -82,7 +134,9 @@ export class Sipp {
   }
 
   sentResponses(code: number): SippMessage[] {
-    return this.messages().filter((m) => m.direction === 'sent' && m.firstLine.startsWith(`SIP/2.0 ${code} `));
+    return this.messages().filter(
+      (m) => m.direction === 'sent' && m.firstLine.startsWith(`SIP/2.0 ${code} `),
+    );
   }
 
   errors(): string {

@@ -5,6 +5,8 @@ import { DatabaseModule } from './database/database.module';
 import { DialerModule } from './dialer/dialer.module';
 import { HealthModule } from './health/health.module';
 import { PbxModule } from './pbx/pbx.module';
+import { PowerDialModule } from './power-dial/power-dial.module';
+import { QueueApiModule } from './queue-api/queue-api.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +19,8 @@ export class AppModule {
         PbxModule,
         DialerModule,
         HealthModule,
+        QueueApiModule,
+        PowerDialModule,
       ],
     };
   }

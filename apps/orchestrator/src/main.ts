@@ -59,6 +59,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(`The orchestrator could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `The orchestrator could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -79,8 +79,13 @@ describe('loadConfig', () => {
   });
 
   it('takes a FreeSWITCH ESL URL when PBX=freeswitch', () => {
-    const c = loadConfig({ PBX: 'freeswitch', FREESWITCH_ESL_URL: 'esl://:ClueCon@127.0.0.1:8021' }, emptyDir());
+    const c = loadConfig(
+      { PBX: 'freeswitch', FREESWITCH_ESL_URL: 'esl://:ClueCon@127.0.0.1:8021' },
+      emptyDir(),
+    );
     expect(c.pbx.kind).toBe('freeswitch');
-    expect(problemsOf({ PBX: 'freeswitch' })).toEqual([expect.stringMatching(/^FREESWITCH_ESL_URL is missing/)]);
+    expect(problemsOf({ PBX: 'freeswitch' })).toEqual([
+      expect.stringMatching(/^FREESWITCH_ESL_URL is missing/),
+    ]);
   });
 });

@@ -18,6 +18,8 @@ export interface AppConfig {
     ringTimeoutSeconds: number;
     /** The trunk used when a project names none. */
     defaultTrunk: string;
+    /** The number volunteers call to join a power-dialing session (shown on the call screen). */
+    dialInNumber: string;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -159,7 +161,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     }
     const password = ar.string('ASTERISK_ARI_PASSWORD');
     if (password && password.length < 12) {
-      ar.problems.push('ASTERISK_ARI_PASSWORD is too short: expected at least 12 characters (no default passwords)');
+      ar.problems.push(
+        'ASTERISK_ARI_PASSWORD is too short: expected at least 12 characters (no default passwords)',
+      );
     }
     pbx = {
       kind: 'asterisk',
@@ -168,7 +172,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       ariPassword: new Secret(password),
       app: ar.string('ASTERISK_ARI_APP', 'phonebank'),
     };
-    if (!/^[A-Za-z0-9_-]+$/.test(pbx.app)) ar.problems.push('ASTERISK_ARI_APP must be letters, digits, - or _');
+    if (!/^[A-Za-z0-9_-]+$/.test(pbx.app))
+      ar.problems.push('ASTERISK_ARI_APP must be letters, digits, - or _');
     r.problems.push(...ar.problems.filter((p) => !(p.startsWith('ASTERISK_ARI_URL') && !ariUrl)));
   }
 
@@ -186,9 +191,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     dialing: {
       ringTimeoutSeconds: r.int('RING_TIMEOUT_SECONDS', 60, 5, 300),
       defaultTrunk: r.string('DEFAULT_TRUNK', 'voter-trunk'),
+      dialInNumber: r.string('DIAL_IN_NUMBER', '+15550000100'),
     },
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
   };
+  if (!/^\+[1-9][0-9]{6,14}$/.test(config.dialing.dialInNumber)) {
+    r.problems.push(`DIAL_IN_NUMBER is "${config.dialing.dialInNumber}": expected an E.164 number like +15550000100`);
+  }
   if (!/^[A-Za-z0-9_-]+$/.test(config.dialing.defaultTrunk)) {
     r.problems.push('DEFAULT_TRUNK must be a trunk name: letters, digits, - or _');
   }

@@ -14,6 +14,7 @@ export function isE164(value: string): boolean {
  */
 export function pjsipDialString(trunk: string, number: string): string {
   if (!TRUNK.test(trunk)) throw new PbxError('invalid-request', `not a trunk name: ${JSON.stringify(trunk)}`);
-  if (!E164.test(number)) throw new PbxError('invalid-request', 'the number is not in E.164 form (+ and digits)');
+  if (!E164.test(number))
+    throw new PbxError('invalid-request', 'the number is not in E.164 form (+ and digits)');
   return `PJSIP/${number}@${trunk}`;
 }

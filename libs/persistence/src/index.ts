@@ -11,3 +11,4 @@ export * from './queue/apply-outcome.command';
 export * from './targeting/targeting.query';
 export * from './import/voter-import.command';
 
+export * from './power-dial/dial-sessions.repository';

@@ -48,15 +48,16 @@ describe('classifyCallEnd', () => {
 
   it('the engine’s own no-answer timer makes it no-answer, whatever the cancel cause', () => {
     for (const code of [Q850.NORMAL_CLEARING, Q850.INTERWORKING, 0]) {
-      expect(classifyCallEnd({ answered: false, cause: cause(code), endedByNoAnswerTimer: true }).result).toBe(
-        'no-answer',
-      );
+      expect(
+        classifyCallEnd({ answered: false, cause: cause(code), endedByNoAnswerTimer: true }).result,
+      ).toBe('no-answer');
     }
   });
 
   it('a call the engine abandoned before answer is abandoned, unless the voter was busy first', () => {
     expect(
-      classifyCallEnd({ answered: false, cause: cause(Q850.NORMAL_CLEARING), abandonedByEngine: true }).result,
+      classifyCallEnd({ answered: false, cause: cause(Q850.NORMAL_CLEARING), abandonedByEngine: true })
+        .result,
     ).toBe('abandoned');
     expect(
       classifyCallEnd({ answered: false, cause: cause(Q850.USER_BUSY), abandonedByEngine: true }).result,

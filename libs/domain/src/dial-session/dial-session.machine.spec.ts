@@ -1081,16 +1081,25 @@ describe('random walks', () => {
       }
     };
 
+    const trace: string[] = [];
+    const check = (ok: boolean, what: string): void => {
+      if (!ok) throw new Error(`seed ${seed}: ${what}\n${trace.slice(-12).join('\n')}`);
+    };
     const apply = (event: DialSessionEvent): void => {
+      trace.push(`${state.stage} <- ${JSON.stringify(event)}`);
       const before = state;
       const result = transitionDialSession(before, event, at(++clock));
       if (result.rejection) {
-        expect(result.state).toBe(before);
-        expect(result.rejection.stage).toBe(before.stage);
+        check(
+          result.state === before && result.rejection.stage === before.stage,
+          'rejection changed the state',
+        );
       } else if (event.type === 'call-requested') {
-        expect(before.browser).toBe('connected');
-        expect(before.credits).toBe('available');
-        expect(acceptedRequests.has(event.requestId)).toBe(false);
+        check(
+          before.browser === 'connected' && before.credits === 'available',
+          'call accepted while blocked',
+        );
+        check(!acceptedRequests.has(event.requestId), 'a request id was accepted twice');
         acceptedRequests.add(event.requestId);
       }
       if (!result.rejection && event.type === 'phone-claimed') acceptedClaims++;
@@ -1102,12 +1111,15 @@ describe('random walks', () => {
             break;
           case 'originate':
             originates++;
-            expect(command.channelId).toBe(command.attemptId);
+            check(command.channelId === command.attemptId, 'channel id is not the attempt id');
             break;
           case 'bridge-voter':
-            expect(before.stage === 'dialing' || before.stage === 'ringing').toBe(true);
-            expect(event.type).toBe('voter-answered');
-            expect(bridged).toBeNull();
+            check(
+              before.stage === 'dialing' || before.stage === 'ringing',
+              'bridged outside dialing/ringing',
+            );
+            check(event.type === 'voter-answered', 'bridged without an answer');
+            check(bridged === null, 'two voters bridged');
             bridged = command.attemptId;
             break;
           case 'hang-up-voter':
@@ -1125,7 +1137,11 @@ describe('random walks', () => {
       if (event.type === 'voter-ended' && bridged === event.attemptId && !result.rejection) bridged = null;
       // a notify is the last command of every accepted change, and only then
       const notifies = result.commands.filter((c) => c.type === 'notify').length;
-      expect(notifies).toBe(result.rejection || result.state === before ? 0 : 1);
+      check(notifies === (result.rejection || result.state === before ? 0 : 1), 'notify count');
+      check(
+        notifies === 0 || result.commands[result.commands.length - 1]?.type === 'notify',
+        'notify not last',
+      );
       state = result.state;
     };
 

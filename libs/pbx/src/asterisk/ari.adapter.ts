@@ -68,6 +68,12 @@ export class AriPbxAdapter implements PbxPort {
   private readonly listeners = new Set<(event: PbxEvent) => void>();
   /** Legs this engine originated: their StasisStart means "answered". */
   private readonly outbound = new Set<string>();
+  /**
+   * Inbound legs in the app. Asterisk stops telling the app about a dialplan channel once it
+   * leaves Stasis (StasisEnd), so their end is reported then, with the cause of the hangup
+   * request seen before it.
+   */
+  private readonly inbound = new Map<string, HangupCause | null>();
   private readonly logger: PbxLogger;
 
   constructor(private readonly options: AriAdapterOptions) {
@@ -217,7 +223,9 @@ export class AriPbxAdapter implements PbxPort {
     });
     client.on('ApplicationReplaced', () => {
       if (this.client !== client) return;
-      this.logger.error(`another process took over the Stasis app "${this.options.app}"; this one stops receiving calls`);
+      this.logger.error(
+        `another process took over the Stasis app "${this.options.app}"; this one stops receiving calls`,
+      );
       if (this.connected) this.setDisconnected('Stasis application replaced by another connection');
     });
     // ari-client emits every event under '*', which its typings do not list.
@@ -263,7 +271,9 @@ export class AriPbxAdapter implements PbxPort {
     const reconnected = this.everConnected;
     this.connected = true;
     this.everConnected = true;
-    this.logger.log(`${reconnected ? 'reconnected' : 'connected'} to Asterisk ARI as app "${this.options.app}"`);
+    this.logger.log(
+      `${reconnected ? 'reconnected' : 'connected'} to Asterisk ARI as app "${this.options.app}"`,
+    );
     this.emit({ type: 'connected', reconnected, at: new Date() });
   }
 
@@ -284,6 +294,7 @@ export class AriPbxAdapter implements PbxPort {
         if (this.outbound.has(channel.id)) {
           this.emit({ type: 'leg-answered', legId: channel.id, at });
         } else {
+          this.inbound.set(channel.id, null);
           this.emit({
             type: 'leg-entered',
             legId: channel.id,
@@ -300,11 +311,25 @@ export class AriPbxAdapter implements PbxPort {
         if (channel?.state === 'Ringing') this.emit({ type: 'leg-ringing', legId: channel.id, at });
         return;
       case 'ChannelDtmfReceived':
-        if (channel && event.digit) this.emit({ type: 'leg-dtmf', legId: channel.id, digit: event.digit, at });
+        if (channel && event.digit)
+          this.emit({ type: 'leg-dtmf', legId: channel.id, digit: event.digit, at });
         return;
+      case 'ChannelHangupRequest':
+        if (channel && this.inbound.has(channel.id) && event.cause !== undefined) {
+          this.inbound.set(channel.id, { q850: event.cause, text: '' });
+        }
+        return;
+      case 'StasisEnd': {
+        if (!channel || !this.inbound.has(channel.id)) return;
+        const cause = this.inbound.get(channel.id) ?? { q850: 16, text: 'Normal Clearing' };
+        this.inbound.delete(channel.id);
+        this.emit({ type: 'leg-ended', legId: channel.id, cause, at });
+        return;
+      }
       case 'ChannelDestroyed': {
         if (!channel) return;
         this.outbound.delete(channel.id);
+        if (this.inbound.has(channel.id)) this.inbound.delete(channel.id);
         const cause: HangupCause = { q850: event.cause ?? 0, text: event.cause_txt ?? '' };
         this.emit({ type: 'leg-ended', legId: channel.id, cause, at });
         return;
@@ -365,6 +390,7 @@ export class AriPbxAdapter implements PbxPort {
  * ari-client's bundled swagger-client prints "This API is using a deprecated version of
  * Swagger!" with console.log on every connect; keep that out of the engine's logs.
  */
+/* eslint-disable no-console -- filtering a third-party library's console output */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   const original = console.log;
   console.log = (...args: unknown[]) => {
@@ -377,6 +403,7 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
     console.log = original;
   }
 }
+/* eslint-enable no-console */
 
 /** An error's message without anything that could hold a credential. */
 function describe(error: unknown): string {

@@ -275,6 +275,8 @@ export async function importVotersCsv(
       [campaignId],
     )) as { n: number }[];
     result.links = l[0]!.n;
+    // Fresh statistics, or the planner takes a big new table for an empty one (seq scans on the hot path).
+    if (result.links > 10_000) await runner.query('ANALYZE voter_phones');
     if (result.phonesUpdated > 0) {
       await runner.query(
         `UPDATE queue_entries q SET accuracy_score = p.accuracy_score FROM phones p

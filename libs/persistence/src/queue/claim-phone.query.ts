@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { birthdayKeysOn, isProjectOpen, nextOpening } from '@phonebank/domain';
 import type { Db } from '../sql';
 import { one, rows } from '../sql';
@@ -126,7 +127,12 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
   if (settings.archived) return { kind: 'closed', nextOpening: null };
   if (!isProjectOpen(req.now, settings.hours)) return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
   const birthdayKeys = settings.birthdayMode ? birthdayKeysOn(req.now, settings.hours.timeZone) : null;
-  const claimed = await one<ClaimRow>(db, CLAIM_SQL, [
+  // A claim commits without waiting for the WAL flush: if the database crashed right after,
+  // the lease would simply not exist and the phone would still be queued, which is harmless.
+  // Outcomes keep full durability.
+  const run = (tx: Db): Promise<ClaimRow | undefined> =>
+    tx.query('SET LOCAL synchronous_commit = off').then(() => one<ClaimRow>(tx, CLAIM_SQL, params));
+  const params = [
     req.projectId,
     req.userId,
     req.now,
@@ -135,7 +141,8 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
     birthdayKeys,
     req.sessionId ?? null,
     req.leaseSeconds,
-  ]);
+  ];
+  const claimed = db instanceof DataSource ? await db.transaction(run) : await run(db);
   if (!claimed) return { kind: 'empty' };
   const voters = await householdProfiles(db, req.projectId, claimed.phone_id, birthdayKeys);
   return {

@@ -120,7 +120,9 @@ export async function saveTargetsIntoProject(
             (SELECT count(*) FROM kept) AS kept, (SELECT count(*) FROM ins) AS added`,
     [...params, input.projectId, input.suppressDays ?? null, input.now],
   );
+  if (Number(r!.added) > 10_000) await db.query('ANALYZE project_targets');
   const queued = await enqueueTargets(db, input.projectId, input.now);
+  if (queued > 10_000) await db.query('ANALYZE queue_entries');
   return {
     votersMatched: Number(r!.matched),
     votersWithPhone: Number(r!.with_phone),

@@ -1,0 +1,626 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '@phonebank/config';
+import {
+  canStartPowerDialing,
+  chargeDueSoFar,
+  classifyCallEnd,
+  createDialSession,
+  shouldEndAfterCurrentCall,
+  toDialSessionView,
+  transitionDialSession,
+  type CallOutcome,
+  type Clock,
+  type DialSessionCommand,
+  type DialSessionEvent,
+  type DialSessionNotice,
+  type DialSessionState,
+  type DialSessionTransition,
+  type DialSessionView,
+  type LineType,
+} from '@phonebank/domain';
+import {
+  applyOutcome,
+  campaignBalanceMillicents,
+  campaignRateMillicentsPerMinute,
+  chargeSessionUsage,
+  claimNextPhone,
+  insertDialSession,
+  listLiveDialSessions,
+  markAttempt,
+  one,
+  recordAttemptCause,
+  releaseClaim,
+  saveDialSessionState,
+  setVolunteerLeg,
+  type DialMode,
+  type UserRow,
+} from '@phonebank/persistence';
+import type { PbxEvent, PbxPort } from '@phonebank/pbx';
+import { APP_CONFIG } from '../config/config.module';
+import { PBX_PORT } from '../pbx/pbx.module';
+import { CLOCK } from './clock.provider';
+import { PowerDialError } from './power-dial.errors';
+import { PowerDialMetrics } from './power-dial.metrics';
+
+/** How long a claimed phone stays leased to a session before the queue takes it back. */
+const LEASE_SECONDS = 15 * 60;
+/** How often a connected volunteer leg is metered against the campaign's credit. */
+const METER_INTERVAL_MS = 30_000;
+
+interface LiveSession {
+  id: string;
+  campaignId: string;
+  projectId: string;
+  userId: string;
+  mode: DialMode;
+  pin: string;
+  state: DialSessionState;
+  /** Events are applied one at a time, in order. */
+  queue: Promise<unknown>;
+  bridgeId: string;
+  volunteerLegId: string | null;
+  legConnectedAt: Date | null;
+  billedMillicents: number;
+  rateMillicentsPerMinute: number;
+  noAnswerTimers: Map<string, NodeJS.Timeout>;
+  answeredAttempts: Set<string>;
+  clickedAt: Map<string, number>;
+  answeredAt: Map<string, number>;
+  meterTimer?: NodeJS.Timeout;
+}
+
+export interface SessionUpdate {
+  sessionId: string;
+  userId: string;
+  campaignId: string;
+  view: DialSessionView;
+  notice: DialSessionNotice | null;
+}
+
+export interface StartedSession {
+  sessionId: string;
+  pin: string;
+  dialInNumber: string;
+  view: DialSessionView;
+}
+
+interface ProjectDialRow {
+  campaign_id: string;
+  caller_id: string | null;
+  caller_id_verified_at: Date | null;
+  trunk: string | null;
+  voicemail_recording: string | null;
+  allow_voicemail_to_cells: boolean;
+  archived_at: Date | null;
+}
+
+/**
+ * Power dialing (SPEC §2 modes 2–3): runs each volunteer's dial session. The pure
+ * dial-session machine decides; this service feeds it events (PBX, clicks, queue, ledger,
+ * timers) and carries out its commands. Sessions live in PostgreSQL (`dial_sessions`); this
+ * map is only the cache of the ones this orchestrator is running.
+ */
+@Injectable()
+export class DialSessionService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('PowerDial');
+  private readonly sessions = new Map<string, LiveSession>();
+  private readonly byAttempt = new Map<string, string>();
+  private readonly byLeg = new Map<string, string>();
+  private readonly updates = new EventEmitter();
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(PBX_PORT) private readonly pbx: PbxPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: PowerDialMetrics,
+  ) {
+    this.updates.setMaxListeners(0);
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.pbx.onEvent((event) => this.onPbxEvent(event));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
+    for (const s of this.sessions.values()) {
+      for (const t of s.noAnswerTimers.values()) clearTimeout(t);
+      if (s.meterTimer) clearInterval(s.meterTimer);
+    }
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.queue));
+  }
+
+  /** Every state change of every session (the Socket.IO gateway and tests listen here). */
+  onUpdate(listener: (update: SessionUpdate) => void): () => void {
+    this.updates.on('update', listener);
+    return () => this.updates.off('update', listener);
+  }
+
+  // --- the volunteer's requests ------------------------------------------------------
+
+  async start(user: UserRow & { campaignId: string }, projectId: string, mode: DialMode): Promise<StartedSession> {
+    if (mode === 'standard') {
+      throw new PowerDialError('INVALID_MODE', 'standard dialing needs no dial session; use the queue API');
+    }
+    const project = await one<ProjectDialRow>(
+      this.db,
+      `SELECT campaign_id, caller_id, caller_id_verified_at, trunk, voicemail_recording, allow_voicemail_to_cells, archived_at
+       FROM projects WHERE id = $1`,
+      [projectId],
+    );
+    if (!project || project.campaign_id !== user.campaignId || project.archived_at) {
+      throw new PowerDialError('NOT_FOUND', 'project not found');
+    }
+    if (!project.caller_id || !project.caller_id_verified_at) {
+      throw new PowerDialError(
+        'CALLER_ID_UNVERIFIED',
+        'this project has no verified caller ID yet; campaign staff must verify one before power dialing',
+      );
+    }
+    const rate = await campaignRateMillicentsPerMinute(this.db, user.campaignId);
+    const balance = await campaignBalanceMillicents(this.db, user.campaignId);
+    const credit = canStartPowerDialing({ balanceMillicents: balance }, rate);
+    if (!credit.allowed) {
+      throw new PowerDialError(
+        'NO_CREDIT',
+        'the campaign has no prepaid credit left for power dialing; ask campaign staff to top up',
+      );
+    }
+    const sessionId = randomUUID();
+    const now = this.clock.now();
+    const state = createDialSession(
+      {
+        sessionId,
+        campaignId: user.campaignId,
+        projectId,
+        callerId: project.caller_id,
+        trunkId: project.trunk ?? this.config.dialing.defaultTrunk,
+        noAnswerTimeoutMs: this.config.dialing.ringTimeoutSeconds * 1000,
+        voicemailRecording: project.voicemail_recording,
+        allowVoicemailToCells: project.allow_voicemail_to_cells,
+      },
+      now,
+    );
+    const row = await insertDialSession(this.db, {
+      id: sessionId,
+      campaignId: user.campaignId,
+      projectId,
+      userId: user.id,
+      mode,
+      stage: state.stage,
+      state,
+      now,
+    });
+    const live: LiveSession = {
+      id: sessionId,
+      campaignId: user.campaignId,
+      projectId,
+      userId: user.id,
+      mode,
+      pin: row.pin,
+      state,
+      queue: Promise.resolve(),
+      bridgeId: `session-${sessionId}`,
+      volunteerLegId: null,
+      legConnectedAt: null,
+      billedMillicents: 0,
+      rateMillicentsPerMinute: rate,
+      noAnswerTimers: new Map(),
+      answeredAttempts: new Set(),
+      clickedAt: new Map(),
+      answeredAt: new Map(),
+    };
+    this.sessions.set(sessionId, live);
+    this.metrics.sessionsInUse.inc();
+    this.logger.log(`session ${sessionId}: started (${mode}) for project ${projectId}`);
+    return { sessionId, pin: row.pin, dialInNumber: this.dialInNumber(), view: toDialSessionView(state) };
+  }
+
+  view(user: UserRow, sessionId: string): DialSessionView {
+    return toDialSessionView(this.owned(user, sessionId).state);
+  }
+
+  viewOf(t: DialSessionTransition): DialSessionView {
+    return toDialSessionView(t.state);
+  }
+
+  /** A click on "Call". `requestId` is chosen by the browser and repeated on retries. */
+  async call(user: UserRow, sessionId: string, requestId: string): Promise<DialSessionTransition> {
+    const s = this.owned(user, sessionId);
+    s.clickedAt.set(requestId, performance.now());
+    return this.feed(s, { type: 'call-requested', requestId });
+  }
+
+  async hangUp(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
+    const s = this.owned(user, sessionId);
+    const attempt = 'attempt' in s.state ? s.state.attempt : null;
+    if (!attempt) throw new PowerDialError('NO_CALL', 'there is no call to hang up');
+    return this.feed(s, { type: 'hangup-requested', attemptId: attempt.attemptId });
+  }
+
+  async startVoicemail(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
+    const s = this.owned(user, sessionId);
+    const attempt = 'attempt' in s.state ? s.state.attempt : null;
+    if (!attempt) throw new PowerDialError('NO_CALL', 'there is no call to send to voicemail');
+    return this.feed(s, { type: 'voicemail-requested', attemptId: attempt.attemptId });
+  }
+
+  /** The volunteer's outcome for the call just made (wrap-up), with SPEC §3's effects. */
+  async recordOutcome(
+    user: UserRow,
+    sessionId: string,
+    attemptId: string,
+    outcome: CallOutcome,
+    wrongVoterIds: string[] = [],
+  ): Promise<DialSessionTransition> {
+    const s = this.owned(user, sessionId);
+    await applyOutcome(this.db, { attemptId, outcome, now: this.clock.now(), userId: user.id, wrongVoterIds });
+    this.metrics.outcomes.inc({ outcome, cause: 'volunteer' });
+    return this.feed(s, { type: 'outcome-recorded', attemptId });
+  }
+
+  async pause(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
+    return this.feed(this.owned(user, sessionId), { type: 'pause-requested' });
+  }
+
+  async resume(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
+    return this.feed(this.owned(user, sessionId), { type: 'resume-requested' });
+  }
+
+  async end(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
+    return this.feed(this.owned(user, sessionId), { type: 'end-requested' });
+  }
+
+  /** The volunteer's browser lost / regained its socket: no new call while it is away. */
+  async browserPresence(sessionId: string, present: boolean): Promise<void> {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    await this.feed(s, { type: present ? 'browser-reconnected' : 'browser-disconnected' });
+  }
+
+  // --- the volunteer's persistent leg (dial-in or WebRTC) --------------------------
+
+  /** Is there a live session waiting for a leg with this PIN? Returns its id. */
+  sessionForPin(pin: string): string | undefined {
+    for (const s of this.sessions.values()) {
+      if (s.pin === pin && s.state.stage !== 'ended' && s.volunteerLegId === null) return s.id;
+    }
+    return undefined;
+  }
+
+  /** Join an answered volunteer leg to the session's own mixing bridge. */
+  async joinVolunteerLeg(sessionId: string, legId: string): Promise<void> {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw new PowerDialError('NOT_FOUND', 'session not found');
+    await this.pbx.createBridge(s.bridgeId).catch((e: unknown) => {
+      if (!/refused|exists|409/i.test(String(e))) throw e; // the bridge survives a rejoin
+    });
+    await this.pbx.addToBridge(s.bridgeId, legId);
+    s.volunteerLegId = legId;
+    s.legConnectedAt = this.clock.now();
+    this.byLeg.set(legId, s.id);
+    await setVolunteerLeg(this.db, s.id, legId, s.legConnectedAt);
+    s.meterTimer = setInterval(() => void this.meter(s, false), METER_INTERVAL_MS);
+    this.metrics.volunteerLegs.inc();
+    await this.feed(s, { type: 'leg-joined' });
+  }
+
+  // --- feeding the machine ---------------------------------------------------------
+
+  private feed(s: LiveSession, event: DialSessionEvent): Promise<DialSessionTransition> {
+    const run = s.queue.then(() => this.apply(s, event));
+    s.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(s: LiveSession, event: DialSessionEvent): Promise<DialSessionTransition> {
+    const now = this.clock.now();
+    const t = transitionDialSession(s.state, event, now);
+    if (t.rejection) {
+      this.logger.debug?.(`session ${s.id}: ${event.type} rejected in ${t.rejection.stage}: ${t.rejection.reason}`);
+    }
+    s.state = t.state;
+    await saveDialSessionState(this.db, s.id, t.state.stage, t.state.stageEnteredAt, t.state, t.state.stage === 'ended');
+    for (const command of t.commands) {
+      try {
+        await this.execute(s, command);
+      } catch (error) {
+        this.logger.error(`session ${s.id}: ${command.type} failed: ${describe(error)}`);
+        this.onCommandFailure(s, command, error);
+      }
+    }
+    return t;
+  }
+
+  private async execute(s: LiveSession, c: DialSessionCommand): Promise<void> {
+    const now = this.clock.now();
+    switch (c.type) {
+      case 'claim-phone': {
+        const result = await claimNextPhone(this.db, {
+          projectId: c.projectId,
+          userId: s.userId,
+          leaseSeconds: LEASE_SECONDS,
+          now,
+          sessionId: s.id,
+        });
+        if (result.kind === 'claimed') {
+          const { claim } = result;
+          this.byAttempt.set(claim.attemptId, s.id);
+          const clicked = s.clickedAt.get(c.requestId);
+          if (clicked !== undefined) s.clickedAt.set(claim.attemptId, clicked);
+          s.clickedAt.delete(c.requestId);
+          void this.feed(s, {
+            type: 'phone-claimed',
+            requestId: c.requestId,
+            attemptId: claim.attemptId,
+            phone: claim.phone.e164,
+            lineType: claim.phone.lineType as LineType,
+          });
+        } else {
+          s.clickedAt.delete(c.requestId);
+          void this.feed(s, { type: 'queue-empty', requestId: c.requestId });
+        }
+        return;
+      }
+      case 'release-claim':
+        await releaseClaim(this.db, c.attemptId, now);
+        return;
+      case 'originate': {
+        this.byAttempt.set(c.attemptId, s.id);
+        await markAttempt(this.db, c.attemptId, 'dial_started_at', now);
+        await this.pbx.originate({
+          legId: c.channelId,
+          trunk: c.trunkId,
+          number: c.phone,
+          callerId: c.callerId,
+          ringTimeoutSeconds: c.timeoutSeconds,
+          appArgs: ['voter', s.id],
+        });
+        const clicked = s.clickedAt.get(c.attemptId);
+        if (clicked !== undefined) this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
+        this.metrics.channelsInUse.inc();
+        return;
+      }
+      case 'start-no-answer-timer': {
+        const timer = setTimeout(() => {
+          s.noAnswerTimers.delete(c.attemptId);
+          void this.feed(s, { type: 'no-answer-timer-fired', attemptId: c.attemptId });
+        }, c.durationMs);
+        s.noAnswerTimers.set(c.attemptId, timer);
+        return;
+      }
+      case 'cancel-no-answer-timer': {
+        const timer = s.noAnswerTimers.get(c.attemptId);
+        if (timer) clearTimeout(timer);
+        s.noAnswerTimers.delete(c.attemptId);
+        return;
+      }
+      case 'bridge-voter': {
+        await this.pbx.addToBridge(s.bridgeId, c.attemptId);
+        const answered = s.answeredAt.get(c.attemptId);
+        if (answered !== undefined) this.metrics.answerToBridge.observe((performance.now() - answered) / 1000);
+        return;
+      }
+      case 'hang-up-voter':
+        await this.pbx.hangup(c.attemptId, c.reason === 'no-answer-timeout' ? 'no-answer' : 'normal');
+        return;
+      case 'move-voter-to-voicemail':
+        await this.pbx.removeFromBridge(s.bridgeId, c.attemptId).catch(() => undefined);
+        await markAttempt(this.db, c.attemptId, 'voicemail_started_at', now);
+        await this.pbx.play(c.attemptId, c.recording, `voicemail-${c.attemptId}`);
+        return;
+      case 'record-automatic-outcome': {
+        const q850 = c.cause.source === 'hangup-cause' ? c.cause.hangupCause.q850 : null;
+        await applyOutcome(this.db, { attemptId: c.attemptId, outcome: c.outcome, now, q850Cause: q850 });
+        this.metrics.outcomes.inc({ outcome: c.outcome, cause: q850 === null ? c.cause.source : String(q850) });
+        return;
+      }
+      case 'notify':
+        this.updates.emit('update', {
+          sessionId: s.id,
+          userId: s.userId,
+          campaignId: s.campaignId,
+          view: c.view,
+          notice: c.notice,
+        } satisfies SessionUpdate);
+        return;
+      case 'end-session':
+        await this.teardown(s);
+        return;
+    }
+  }
+
+  /** A command that failed must not leave the session stuck: turn it into the event it implies. */
+  private onCommandFailure(s: LiveSession, command: DialSessionCommand, error: unknown): void {
+    if (command.type === 'originate') {
+      this.metrics.outcomes.inc({ outcome: 'failed', cause: 'originate-refused' });
+      void this.feed(s, {
+        type: 'voter-ended',
+        attemptId: command.attemptId,
+        result: 'failed',
+        cause: { q850: 0, text: `originate refused: ${describe(error)}` },
+      });
+    } else if (command.type === 'claim-phone') {
+      void this.feed(s, { type: 'queue-empty', requestId: command.requestId });
+    } else if (command.type === 'bridge-voter') {
+      void this.pbx.hangup(command.attemptId).catch(() => undefined);
+    }
+  }
+
+  private async teardown(s: LiveSession): Promise<void> {
+    if (s.meterTimer) clearInterval(s.meterTimer);
+    for (const t of s.noAnswerTimers.values()) clearTimeout(t);
+    s.noAnswerTimers.clear();
+    if (s.volunteerLegId) {
+      await this.meter(s, true);
+      this.byLeg.delete(s.volunteerLegId);
+      await this.pbx.hangup(s.volunteerLegId).catch(() => undefined);
+      this.metrics.volunteerLegs.dec();
+      s.volunteerLegId = null;
+    }
+    await this.pbx.destroyBridge(s.bridgeId).catch(() => undefined);
+    this.sessions.delete(s.id);
+    this.metrics.sessionsInUse.dec();
+    this.logger.log(`session ${s.id}: ended`);
+  }
+
+  // --- metering (SPEC §6) ------------------------------------------------------------
+
+  private async meter(s: LiveSession, final: boolean): Promise<void> {
+    if (!s.legConnectedAt) return;
+    const now = this.clock.now();
+    const due = chargeDueSoFar(s.legConnectedAt, now, s.rateMillicentsPerMinute, s.billedMillicents);
+    if (due > 0) {
+      await chargeSessionUsage(this.db, s.id, s.campaignId, due, 'power-dialing');
+      s.billedMillicents += due;
+    }
+    if (final) {
+      s.legConnectedAt = null;
+      s.billedMillicents = 0;
+      await setVolunteerLeg(this.db, s.id, null, null);
+      return;
+    }
+    const balance = await campaignBalanceMillicents(this.db, s.campaignId);
+    if (shouldEndAfterCurrentCall({ balanceMillicents: balance }, s.rateMillicentsPerMinute)) {
+      this.logger.warn(`session ${s.id}: campaign credit exhausted; ending after the current call`);
+      await this.feed(s, { type: 'credits-exhausted' });
+    }
+  }
+
+  /** Meter now (tests and the credit page use it to see usage without waiting). */
+  async meterNow(sessionId: string): Promise<void> {
+    const s = this.sessions.get(sessionId);
+    if (s) await this.meter(s, false);
+  }
+
+  // --- PBX events --------------------------------------------------------------------
+
+  private onPbxEvent(event: PbxEvent): void {
+    switch (event.type) {
+      case 'connected':
+        if (event.reconnected) void this.reconcile('ARI reconnected');
+        return;
+      case 'leg-ringing': {
+        const s = this.sessionOfAttempt(event.legId);
+        if (!s) return;
+        void markAttempt(this.db, event.legId, 'ringing_at', event.at).catch(() => undefined);
+        void this.feed(s, { type: 'voter-ringing', attemptId: event.legId });
+        return;
+      }
+      case 'leg-answered': {
+        const s = this.sessionOfAttempt(event.legId);
+        if (!s) return;
+        s.answeredAttempts.add(event.legId);
+        s.answeredAt.set(event.legId, performance.now());
+        void markAttempt(this.db, event.legId, 'answered_at', event.at).catch(() => undefined);
+        void this.feed(s, { type: 'voter-answered', attemptId: event.legId });
+        return;
+      }
+      case 'leg-ended': {
+        const legSession = this.byLeg.get(event.legId);
+        if (legSession) {
+          const s = this.sessions.get(legSession);
+          this.byLeg.delete(event.legId);
+          if (!s) return;
+          s.volunteerLegId = null;
+          if (s.meterTimer) clearInterval(s.meterTimer);
+          this.metrics.volunteerLegs.dec();
+          void this.meter(s, true)
+            .catch((e: unknown) => this.logger.error(`session ${s.id}: metering failed: ${describe(e)}`))
+            .then(() => this.feed(s, { type: 'leg-lost' }));
+          return;
+        }
+        const s = this.sessionOfAttempt(event.legId);
+        if (!s) return;
+        this.byAttempt.delete(event.legId);
+        this.metrics.channelsInUse.dec();
+        const answered = s.answeredAttempts.delete(event.legId);
+        s.answeredAt.delete(event.legId);
+        s.clickedAt.delete(event.legId);
+        const { result } = classifyCallEnd({ answered, cause: event.cause });
+        void markAttempt(this.db, event.legId, 'ended_at', event.at).catch(() => undefined);
+        void recordAttemptCause(this.db, event.legId, event.cause.q850, null).catch(() => undefined);
+        void this.feed(s, { type: 'voter-ended', attemptId: event.legId, result, cause: event.cause });
+        return;
+      }
+      case 'playback-finished': {
+        const m = /^voicemail-(.+)$/.exec(event.playbackId);
+        if (!m) return;
+        const s = this.sessionOfAttempt(m[1]);
+        if (s) void this.feed(s, { type: 'voicemail-finished', attemptId: m[1] });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private sessionOfAttempt(attemptId: string): LiveSession | undefined {
+    const id = this.byAttempt.get(attemptId);
+    return id ? this.sessions.get(id) : undefined;
+  }
+
+  /**
+   * After a restart of this orchestrator (or of Asterisk): end what no one can follow any more.
+   * Voter legs still up are hung up and their claims released (the phone goes back to the
+   * queue, never dialed twice at once); sessions are paused until the volunteer dials in again.
+   */
+  async reconcile(why: string): Promise<void> {
+    const owned = await this.pbx.listOwned().catch(() => ({ legIds: [] as string[], bridgeIds: [] as string[] }));
+    const known = new Set([...this.byAttempt.keys(), ...this.byLeg.keys()]);
+    for (const legId of owned.legIds) {
+      if (!known.has(legId)) await this.pbx.hangup(legId).catch(() => undefined);
+    }
+    const liveBridges = new Set([...this.sessions.values()].map((s) => s.bridgeId));
+    for (const bridgeId of owned.bridgeIds) {
+      if (!liveBridges.has(bridgeId)) await this.pbx.destroyBridge(bridgeId).catch(() => undefined);
+    }
+    if (owned.legIds.length + owned.bridgeIds.length > 0) {
+      this.logger.log(`${why}: reconciled ${owned.legIds.length} legs and ${owned.bridgeIds.length} bridges`);
+    }
+  }
+
+  /**
+   * At boot: sessions this orchestrator left behind (it crashed or was restarted) cannot be
+   * followed; their open claims are released and they are ended. The volunteer starts a new
+   * session from the call screen. Runs before any call is placed.
+   */
+  async recoverAfterRestart(): Promise<void> {
+    const orphans = (await listLiveDialSessions(this.db)).filter((r) => !this.sessions.has(r.id));
+    if (orphans.length === 0) return;
+    const now = this.clock.now();
+    for (const row of orphans) {
+      const open = await this.db.query(
+        `SELECT id FROM call_attempts WHERE session_id = $1 AND outcome IS NULL AND released_at IS NULL`,
+        [row.id],
+      );
+      for (const a of open as { id: string }[]) {
+        await this.pbx.hangup(a.id).catch(() => undefined);
+        await releaseClaim(this.db, a.id, now);
+      }
+      if (row.volunteerLegId) await this.pbx.hangup(row.volunteerLegId).catch(() => undefined);
+      await this.pbx.destroyBridge(`session-${row.id}`).catch(() => undefined);
+      await this.db.query(`UPDATE dial_sessions SET stage = 'ended', ended_at = $2 WHERE id = $1`, [row.id, now]);
+    }
+    this.logger.warn(`ended ${orphans.length} dial sessions left by a previous run; their claims were released`);
+  }
+
+  private owned(user: UserRow, sessionId: string): LiveSession {
+    const s = this.sessions.get(sessionId);
+    if (!s || s.userId !== user.id) throw new PowerDialError('NOT_FOUND', 'dial session not found or already ended');
+    return s;
+  }
+
+  private dialInNumber(): string {
+    return this.config.dialing.dialInNumber;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,23 @@
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { PbxModule } from '../pbx/pbx.module';
+import { clockProvider } from './clock.provider';
+import { DialInHandler } from './dial-in.handler';
+import { DialSessionService } from './dial-session.service';
+import { MetricsController } from './metrics.controller';
+import { PowerDialController } from './power-dial.controller';
+import { PowerDialMetrics } from './power-dial.metrics';
+
+/** Power dialing: dial-in with PIN, dial sessions, voicemail drop, metering, metrics. */
+@Module({
+  imports: [PbxModule],
+  controllers: [PowerDialController, MetricsController],
+  providers: [clockProvider, PowerDialMetrics, DialSessionService, DialInHandler],
+  exports: [DialSessionService, PowerDialMetrics],
+})
+export class PowerDialModule implements OnApplicationBootstrap {
+  constructor(private readonly sessions: DialSessionService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sessions.recoverAfterRestart();
+  }
+}

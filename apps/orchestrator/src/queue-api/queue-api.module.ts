@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { BearerAuthGuard } from './auth.guard';
+import { AttemptsController, CampaignController, ProjectsController, VotersController } from './queue-api.controllers';
+import { QueueAccessService } from './queue-api.service';
+
+/**
+ * Voters, projects and the call queue over REST (issue 3). Needs a TypeORM `DataSource`
+ * provider in scope (TypeOrmModule.forRoot…, as DatabaseModule provides).
+ */
+@Module({
+  controllers: [CampaignController, VotersController, ProjectsController, AttemptsController],
+  providers: [QueueAccessService, BearerAuthGuard],
+})
+export class QueueApiModule {}

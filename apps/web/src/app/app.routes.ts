@@ -1,0 +1,29 @@
+import type { Routes } from '@angular/router';
+import { authGuard } from './auth/auth.guard';
+
+/** Every page is its own lazy chunk, so the first page loads only what it needs. */
+export const appRoutes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'projects' },
+  {
+    path: 'login',
+    title: 'Log in · Phone bank',
+    loadComponent: () => import('./login/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'projects',
+    title: 'My projects · Phone bank',
+    canActivate: [authGuard],
+    loadComponent: () => import('./projects/projects.page').then((m) => m.ProjectsPage),
+  },
+  {
+    path: 'projects/:projectId/call',
+    title: 'Calling · Phone bank',
+    canActivate: [authGuard],
+    loadComponent: () => import('./call/call-screen.page').then((m) => m.CallScreenPage),
+  },
+  {
+    path: '**',
+    title: 'Not found · Phone bank',
+    loadComponent: () => import('./shared/not-found.page').then((m) => m.NotFoundPage),
+  },
+];

@@ -1,0 +1,201 @@
+import { randomInt } from 'node:crypto';
+import type { Db } from '../sql';
+import { QueueError, one, rows } from '../sql';
+
+export type DialMode = 'standard' | 'phone' | 'voip';
+
+export interface DialSessionRow {
+  id: string;
+  campaignId: string;
+  projectId: string;
+  userId: string;
+  mode: DialMode;
+  pin: string;
+  stage: string;
+  stageEnteredAt: Date;
+  state: unknown;
+  volunteerLegId: string | null;
+  legConnectedAt: Date | null;
+  billedMillicents: number;
+  createdAt: Date;
+  endedAt: Date | null;
+}
+
+interface RawRow {
+  id: string;
+  campaign_id: string;
+  project_id: string;
+  user_id: string;
+  mode: DialMode;
+  pin: string;
+  stage: string;
+  stage_entered_at: Date;
+  state: unknown;
+  volunteer_leg_id: string | null;
+  leg_connected_at: Date | null;
+  billed_millicents: string | number;
+  created_at: Date;
+  ended_at: Date | null;
+}
+
+const toRow = (r: RawRow): DialSessionRow => ({
+  id: r.id,
+  campaignId: r.campaign_id,
+  projectId: r.project_id,
+  userId: r.user_id,
+  mode: r.mode,
+  pin: r.pin,
+  stage: r.stage,
+  stageEnteredAt: r.stage_entered_at,
+  state: r.state,
+  volunteerLegId: r.volunteer_leg_id,
+  legConnectedAt: r.leg_connected_at,
+  billedMillicents: Number(r.billed_millicents),
+  createdAt: r.created_at,
+  endedAt: r.ended_at,
+});
+
+export interface NewDialSession {
+  id: string;
+  campaignId: string;
+  projectId: string;
+  userId: string;
+  mode: DialMode;
+  stage: string;
+  state: unknown;
+  now: Date;
+}
+
+/** Create a live session with a fresh 6-digit PIN that no other live session holds. */
+export async function insertDialSession(db: Db, input: NewDialSession): Promise<DialSessionRow> {
+  for (let tries = 0; tries < 20; tries += 1) {
+    const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const row = await one<RawRow>(
+      db,
+      `INSERT INTO dial_sessions (id, campaign_id, project_id, user_id, mode, pin, stage, stage_entered_at, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (pin) WHERE ended_at IS NULL DO NOTHING
+       RETURNING *`,
+      [input.id, input.campaignId, input.projectId, input.userId, input.mode, pin, input.stage, input.now, input.state],
+    );
+    if (row) return toRow(row);
+  }
+  throw new QueueError('INVALID_INPUT', 'could not find a free session PIN; too many live sessions');
+}
+
+export async function findDialSession(db: Db, id: string): Promise<DialSessionRow | undefined> {
+  const r = await one<RawRow>(db, `SELECT * FROM dial_sessions WHERE id = $1`, [id]);
+  return r ? toRow(r) : undefined;
+}
+
+/** The live session a PIN opens, if any. */
+export async function findLiveSessionByPin(db: Db, pin: string): Promise<DialSessionRow | undefined> {
+  if (!/^[0-9]{6}$/.test(pin)) return undefined;
+  const r = await one<RawRow>(db, `SELECT * FROM dial_sessions WHERE pin = $1 AND ended_at IS NULL`, [pin]);
+  return r ? toRow(r) : undefined;
+}
+
+export async function listLiveDialSessions(db: Db): Promise<DialSessionRow[]> {
+  return (await rows<RawRow>(db, `SELECT * FROM dial_sessions WHERE ended_at IS NULL ORDER BY created_at`)).map(
+    toRow,
+  );
+}
+
+/** Write the machine's state after a transition. */
+export async function saveDialSessionState(
+  db: Db,
+  id: string,
+  stage: string,
+  stageEnteredAt: Date,
+  state: unknown,
+  ended: boolean,
+): Promise<void> {
+  await db.query(
+    `UPDATE dial_sessions SET stage = $2, stage_entered_at = $3, state = $4,
+       ended_at = CASE WHEN $5 THEN coalesce(ended_at, now()) ELSE ended_at END
+     WHERE id = $1`,
+    [id, stage, stageEnteredAt, state, ended],
+  );
+}
+
+export async function setVolunteerLeg(db: Db, id: string, legId: string | null, connectedAt: Date | null): Promise<void> {
+  await db.query(`UPDATE dial_sessions SET volunteer_leg_id = $2, leg_connected_at = $3 WHERE id = $1`, [
+    id,
+    legId,
+    connectedAt,
+  ]);
+}
+
+/** Record a wrong PIN from `caller`; returns how many it has made in the window. */
+export async function recordDialInFailure(db: Db, caller: string, now: Date, windowMinutes: number): Promise<number> {
+  await db.query(`INSERT INTO dial_in_failures (caller, failed_at) VALUES ($1, $2)`, [caller, now]);
+  const r = await one<{ n: string }>(
+    db,
+    `SELECT count(*) AS n FROM dial_in_failures WHERE caller = $1 AND failed_at > $2::timestamptz - make_interval(mins => $3)`,
+    [caller, now, windowMinutes],
+  );
+  return Number(r?.n ?? 0);
+}
+
+export async function recentDialInFailures(db: Db, caller: string, now: Date, windowMinutes: number): Promise<number> {
+  const r = await one<{ n: string }>(
+    db,
+    `SELECT count(*) AS n FROM dial_in_failures WHERE caller = $1 AND failed_at > $2::timestamptz - make_interval(mins => $3)`,
+    [caller, now, windowMinutes],
+  );
+  return Number(r?.n ?? 0);
+}
+
+export type AttemptMark = 'dial_started_at' | 'ringing_at' | 'answered_at' | 'voicemail_started_at' | 'ended_at';
+
+/** Stamp a step of a call attempt (first time only). */
+export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
+  await db.query(`UPDATE call_attempts SET ${mark} = coalesce(${mark}, $2) WHERE id = $1`, [attemptId, at]);
+}
+
+export async function recordAttemptCause(db: Db, attemptId: string, q850: number, durationSeconds: number | null): Promise<void> {
+  await db.query(
+    `UPDATE call_attempts SET q850_cause = coalesce(q850_cause, $2), duration_seconds = coalesce(duration_seconds, $3) WHERE id = $1`,
+    [attemptId, q850, durationSeconds],
+  );
+}
+
+/** Campaign balance in millicents (the ledger keeps cents with 4 decimals). */
+export async function campaignBalanceMillicents(db: Db, campaignId: string): Promise<number> {
+  const r = await one<{ cents: string | null }>(
+    db,
+    `SELECT coalesce(sum(amount_cents), 0) AS cents FROM credit_ledger WHERE campaign_id = $1`,
+    [campaignId],
+  );
+  return Math.round(Number(r?.cents ?? 0) * 1000);
+}
+
+export async function campaignRateMillicentsPerMinute(db: Db, campaignId: string): Promise<number> {
+  const r = await one<{ rate: string }>(db, `SELECT rate_cents_per_minute AS rate FROM campaigns WHERE id = $1`, [
+    campaignId,
+  ]);
+  if (!r) throw new QueueError('NOT_FOUND', 'campaign not found');
+  return Math.round(Number(r.rate) * 1000);
+}
+
+/**
+ * Append a usage entry for a session's volunteer leg and remember how much that leg has been
+ * charged, in one transaction (append-only ledger; amounts are negative for usage).
+ */
+export async function chargeSessionUsage(
+  db: Db,
+  sessionId: string,
+  campaignId: string,
+  millicents: number,
+  reason: string,
+): Promise<void> {
+  if (millicents <= 0) return;
+  await db.query(
+    `WITH charged AS (
+       UPDATE dial_sessions SET billed_millicents = billed_millicents + $3 WHERE id = $1 RETURNING id
+     )
+     INSERT INTO credit_ledger (campaign_id, amount_cents, reason, session_ref)
+     SELECT $2, -($3::numeric / 1000), $4, $1::text FROM charged`,
+    [sessionId, campaignId, millicents, reason],
+  );
+}

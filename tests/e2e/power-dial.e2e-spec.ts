@@ -1,0 +1,292 @@
+import { Test } from '@nestjs/testing';
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '@phonebank/config';
+import type { DialSessionView } from '@phonebank/domain';
+import { appendCredit, one, rows, type DialMode } from '@phonebank/persistence';
+import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
+import { newCampaign, newProject, newUser, newVoters, target } from '../../libs/persistence/src/testing/factories';
+import { AppConfigModule } from '../../apps/orchestrator/src/config/config.module';
+import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module';
+import { CLOCK } from '../../apps/orchestrator/src/power-dial/clock.provider';
+import { DialSessionService, type SessionUpdate } from '../../apps/orchestrator/src/power-dial/dial-session.service';
+import { PowerDialModule } from '../../apps/orchestrator/src/power-dial/power-dial.module';
+import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
+import type { PbxPort } from '@phonebank/pbx';
+import { CollectingLogger } from '../support/collecting-logger';
+import { daytimeClock } from '../support/daytime-clock';
+import { eventually } from '../support/eventually';
+import { ariSettings } from '../support/local-asterisk';
+import { startVoterTrunk, type Sipp } from '../support/sipp';
+import { dialIn } from '../support/volunteer-phone';
+
+/**
+ * Power dialing end to end: the orchestrator (HTTP API + dial sessions) on a real PostgreSQL,
+ * the real local Asterisk, SIPp as the volunteer's phone (dial-in with PIN) and as the voters.
+ */
+describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let voters: Sipp;
+  let sessions: DialSessionService;
+  const updates: SessionUpdate[] = [];
+  let campaignId: string;
+  let token: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pb_power');
+    const ari = ariSettings();
+    const config = loadConfig({
+      ASTERISK_ARI_URL: ari.url,
+      ASTERISK_ARI_USER: ari.user,
+      ASTERISK_ARI_PASSWORD: ari.password,
+      ASTERISK_ARI_APP: ari.app,
+      RING_TIMEOUT_SECONDS: '6',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(db.url), PowerDialModule],
+    })
+      .overrideProvider(CLOCK)
+      .useValue(daytimeClock())
+      .compile();
+    app = moduleRef.createNestApplication({
+      logger: new CollectingLogger(process.env.TEST_LOG ? ['error', 'warn', 'log', 'debug'] : ['error']),
+    });
+    app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    sessions = app.get(DialSessionService);
+    sessions.onUpdate((u) => updates.push(u));
+    await eventually('ARI connection', () => app.get<PbxPort>(PBX_PORT).isConnected(), 15_000);
+    voters = await startVoterTrunk();
+
+    const campaign = await newCampaign(db.ds);
+    campaignId = campaign.id;
+    await appendCredit(db.ds, { campaignId, amountCents: 10_000, reason: 'test top-up' });
+    const volunteer = await newUser(db.ds, campaignId, 'volunteer');
+    token = volunteer.token;
+    userId = volunteer.id;
+  });
+
+  afterAll(async () => {
+    await voters?.stop();
+    await app?.close();
+    await db?.drop();
+  });
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${base}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** A project whose queue holds exactly these voter phones, with a verified caller ID. */
+  async function projectWith(phones: { number: string; type?: string }[], extra: { allowCells?: boolean } = {}) {
+    const project = await newProject(db.ds, campaignId, {
+      callerId: '+15557654321',
+      allowVoicemailToCells: extra.allowCells ?? false,
+    });
+    await db.ds.query(`UPDATE projects SET caller_id_verified_at = now(), voicemail_recording = $2 WHERE id = $1`, [
+      project.id,
+      'sound:tt-monkeys',
+    ]);
+    const tag = `p${project.id.slice(0, 8)}`;
+    await newVoters(
+      db.ds,
+      campaignId,
+      phones.map((p) => ({ tags: [tag], state: 'DC', phones: [{ number: p.number, type: p.type ?? 'landline' }] })),
+    );
+    await target(db.ds, campaignId, project.id, { tagsAny: [tag] });
+    return project.id;
+  }
+
+  const viewsOf = (sessionId: string) => updates.filter((u) => u.sessionId === sessionId).map((u) => u.view);
+  const stagesOf = (sessionId: string) => viewsOf(sessionId).map((v) => v.stage);
+  const lastView = (sessionId: string): DialSessionView | undefined => viewsOf(sessionId).at(-1);
+
+  async function startAndDialIn(projectId: string, holdMs = 120_000, mode: DialMode = 'phone') {
+    const started = await api<{ sessionId: string; pin: string; dialInNumber: string }>('POST', '/dial-sessions', {
+      projectId,
+      mode,
+    });
+    expect(started.status).toBe(201);
+    expect(started.body.pin).toMatch(/^[0-9]{6}$/);
+    const phone = await dialIn({ pins: [started.body.pin], holdMs, promptMs: 800 });
+    await eventually('the volunteer leg to join', () => lastView(started.body.sessionId)?.stage === 'idle', 15_000);
+    return { sessionId: started.body.sessionId, phone };
+  }
+
+  async function attemptOf(projectId: string) {
+    return one<{ id: string; outcome: string | null; q850_cause: number | null; released_at: Date | null }>(
+      db.ds,
+      `SELECT id, outcome, q850_cause, released_at FROM call_attempts WHERE project_id = $1 ORDER BY claimed_at DESC LIMIT 1`,
+      [projectId],
+    );
+  }
+
+  it('dial-in with the right PIN joins the volunteer to their own bridge', async () => {
+    const projectId = await projectWith([{ number: '+12025550201' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId, 5_000);
+    expect(stagesOf(sessionId)).toContain('idle');
+    // The volunteer hangs up: the session pauses until they dial in again.
+    await phone.exited();
+    await eventually('the session to pause', () => lastView(sessionId)?.stage === 'paused', 10_000);
+    expect(lastView(sessionId)?.pauseReason).toBe('volunteer-leg-lost');
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+  });
+
+  it('three wrong PINs end the dial-in politely and are counted against the caller', async () => {
+    const before = await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM dial_in_failures`);
+    const phone = await dialIn({ pins: ['000001', '000002', '000003'], holdMs: 30_000, promptMs: 800, retryMs: 2500 });
+    const code = await phone.exited();
+    expect(code).toBe(0);
+    // Asterisk (not the volunteer) ended the call.
+    expect(phone.received('BYE')).toHaveLength(1);
+    const after = await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM dial_in_failures`);
+    expect(Number(after[0].n) - Number(before[0].n)).toBe(3);
+  });
+
+  it('a voter who answers is bridged to the volunteer; hang-up, outcome, next call', async () => {
+    const projectId = await projectWith([{ number: '+12025550202' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId);
+    const click = await api<{ accepted: boolean; view: DialSessionView }>('POST', `/dial-sessions/${sessionId}/call`, {
+      requestId: randomUUID(),
+    });
+    expect(click.body.accepted).toBe(true);
+    await eventually('the voter to be connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    expect(stagesOf(sessionId)).toEqual(expect.arrayContaining(['claiming', 'dialing', 'ringing', 'connected']));
+    const invite = voters.received('INVITE').find((m) => m.firstLine.includes('+12025550202'));
+    expect(invite?.raw).toMatch(/^From: [^\n]*<sip:\+15557654321@/m);
+
+    await api('POST', `/dial-sessions/${sessionId}/hangup`);
+    await eventually('wrap-up', () => lastView(sessionId)?.stage === 'wrap-up', 10_000);
+    const attempt = await attemptOf(projectId);
+    const done = await api<{ accepted: boolean }>('POST', `/dial-sessions/${sessionId}/outcome`, {
+      attemptId: attempt!.id,
+      outcome: 'successful',
+    });
+    expect(done.body.accepted).toBe(true);
+    await eventually('idle again', () => lastView(sessionId)?.stage === 'idle', 10_000);
+    expect((await attemptOf(projectId))?.outcome).toBe('successful');
+
+    // Queue is now empty: the next click says so, and places no call.
+    await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
+    await eventually('queue-empty notice', () =>
+      updates.some((u) => u.sessionId === sessionId && u.notice?.kind === 'queue-empty'),
+    );
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+    await phone.exited();
+  });
+
+  it.each([
+    ['busy (486)', '+12025550232', 'busy', 17],
+    ['failure (503)', '+12025550262', 'failed', 34],
+    ['failure (404)', '+12025550252', 'failed', 1],
+  ])('%s is recorded by the engine with its cause, no click needed', async (_what, number, outcome, q850) => {
+    const projectId = await projectWith([{ number }]);
+    const { sessionId, phone } = await startAndDialIn(projectId);
+    await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
+    await eventually(`the ${outcome} outcome`, async () => (await attemptOf(projectId))?.outcome === outcome, 15_000);
+    expect((await attemptOf(projectId))?.q850_cause).toBe(q850);
+    await eventually('the volunteer to be free again', () => lastView(sessionId)?.stage === 'idle', 10_000);
+    expect(stagesOf(sessionId)).not.toContain('connected');
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+    await phone.exited();
+  });
+
+  it('a voter ringing past the limit ends as no answer (engine timer, 6 s here)', async () => {
+    const projectId = await projectWith([{ number: '+12025550242' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId);
+    const t0 = Date.now();
+    await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
+    await eventually('no_answer', async () => (await attemptOf(projectId))?.outcome === 'no_answer', 20_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5_500);
+    await eventually('the volunteer to be free again', () => lastView(sessionId)?.stage === 'idle', 10_000);
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+    await phone.exited();
+  });
+
+  it('a repeated "call" request makes one call only', async () => {
+    const projectId = await projectWith([{ number: '+12025550203' }, { number: '+12025550204' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId);
+    const requestId = randomUUID();
+    const [a, b, c] = await Promise.all([
+      api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${sessionId}/call`, { requestId }),
+      api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${sessionId}/call`, { requestId }),
+      api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${sessionId}/call`, {
+        requestId: randomUUID(),
+      }),
+    ]);
+    expect([a, b, c].filter((r) => r.body.accepted)).toHaveLength(1);
+    await eventually('connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    const invites = voters
+      .received('INVITE')
+      .filter((m) => m.firstLine.includes('+12025550203') || m.firstLine.includes('+12025550204'));
+    expect(invites).toHaveLength(1);
+    const attempts = await rows(db.ds, `SELECT id FROM call_attempts WHERE project_id = $1`, [projectId]);
+    expect(attempts).toHaveLength(1);
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+    await phone.exited();
+  });
+
+  it('voicemail drop: the voter hears the recording while the volunteer is free at once', async () => {
+    const projectId = await projectWith([{ number: '+12025550272' }, { number: '+12025550205' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId);
+    await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
+    await eventually('connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    const machineAttempt = (await attemptOf(projectId))!.id;
+    const drop = await api<{ accepted: boolean; view: DialSessionView }>(
+      'POST',
+      `/dial-sessions/${sessionId}/voicemail`,
+    );
+    expect(drop.body.accepted).toBe(true);
+    expect(['voicemail-dropping', 'idle']).toContain(drop.body.view.stage);
+    const outcome = await one<{ outcome: string; voicemail_started_at: Date | null }>(
+      db.ds,
+      `SELECT outcome, voicemail_started_at FROM call_attempts WHERE id = $1`,
+      [machineAttempt],
+    );
+    expect(outcome?.outcome).toBe('voicemail');
+    expect(outcome?.voicemail_started_at).not.toBeNull();
+    // The volunteer calls the next voter while the recording still plays to the machine.
+    const next = await api<{ accepted: boolean }>('POST', `/dial-sessions/${sessionId}/call`, {
+      requestId: randomUUID(),
+    });
+    expect(next.body.accepted).toBe(true);
+    await eventually('the next voter connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    expect(lastView(sessionId)?.voicemailDropsPlaying).toBe(1);
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+    await phone.exited();
+  });
+
+  it('the volunteer hanging up mid-call ends the voter leg and pauses the session', async () => {
+    const projectId = await projectWith([{ number: '+12025550206' }]);
+    const { sessionId, phone } = await startAndDialIn(projectId, 6_000);
+    await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
+    await eventually('connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    await phone.exited(); // the volunteer's SIPp hangs up at 6 s
+    await eventually('paused', () => lastView(sessionId)?.stage === 'paused', 15_000);
+    const byes = () =>
+      voters.messages().filter((m) => m.direction === 'received' && m.firstLine.startsWith('BYE') && m.raw.includes('+12025550206'));
+    await eventually('the voter leg to be hung up', () => byes().length >= 1, 10_000);
+    await api('POST', `/dial-sessions/${sessionId}/end`);
+  });
+
+  it('metering charges connected volunteer minutes to the campaign ledger', async () => {
+    const usage = await rows<{ amount_cents: string; session_ref: string }>(
+      db.ds,
+      `SELECT amount_cents, session_ref FROM credit_ledger WHERE campaign_id = $1 AND reason = 'power-dialing'`,
+      [campaignId],
+    );
+    expect(usage.length).toBeGreaterThan(0);
+    for (const u of usage) expect(Number(u.amount_cents)).toBeLessThan(0);
+    expect(userId).toBeDefined();
+  });
+});
