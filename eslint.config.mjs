@@ -17,9 +17,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@nestjs/*', 'typeorm', 'ari-client', 'pg', '@phonebank/pbx', '@phonebank/persistence'] },
+        {
+          patterns: ['@nestjs/*', 'typeorm', 'ari-client', 'pg', '@phonebank/pbx', '@phonebank/persistence'],
+        },
       ],
     },
   },
-  { files: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.e2e-spec.ts', 'tests/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  {
+    files: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.e2e-spec.ts', 'tests/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
 );

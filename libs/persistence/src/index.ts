@@ -12,3 +12,4 @@ export * from './targeting/targeting.query';
 export * from './import/voter-import.command';
 
 export * from './power-dial/dial-sessions.repository';
+export * from './accounts/accounts.repository';

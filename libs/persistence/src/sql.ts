@@ -16,12 +16,7 @@ export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promi
 export class QueueError extends Error {
   constructor(
     readonly code:
-      | 'NOT_FOUND'
-      | 'FORBIDDEN'
-      | 'LEASE_LOST'
-      | 'OUTCOME_CONFLICT'
-      | 'INVALID_OUTCOME'
-      | 'INVALID_INPUT',
+      'NOT_FOUND' | 'FORBIDDEN' | 'LEASE_LOST' | 'OUTCOME_CONFLICT' | 'INVALID_OUTCOME' | 'INVALID_INPUT',
     message: string,
   ) {
     super(message);

@@ -6,17 +6,22 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { AppConfig } from '@phonebank/config';
-import { AriPbxAdapter, type PbxPort } from '@phonebank/pbx';
+import { AriPbxAdapter, EslPbxAdapter, type PbxPort } from '@phonebank/pbx';
 import { APP_CONFIG } from '../config/config.module';
 
 export const PBX_PORT = Symbol('PBX_PORT');
 
 function createPbx(config: AppConfig): PbxPort {
   const logger = new Logger('Pbx');
+  const log = {
+    log: (m: string) => logger.log(m),
+    warn: (m: string) => logger.warn(m),
+    error: (m: string) => logger.error(m),
+  };
   if (config.pbx.kind === 'freeswitch') {
-    throw new Error(
-      'PBX=freeswitch: the FreeSWITCH adapter is not available in this build yet; use PBX=asterisk (see freeswitch/README.md)',
-    );
+    const fs = config.pbx;
+    // Never run against a real FreeSWITCH here (none in Debian); see freeswitch/README.md.
+    return new EslPbxAdapter({ url: () => fs.eslUrl.reveal(), logger: log });
   }
   const pbx = config.pbx;
   return new AriPbxAdapter({
@@ -24,7 +29,7 @@ function createPbx(config: AppConfig): PbxPort {
     user: pbx.ariUser,
     password: () => pbx.ariPassword.reveal(),
     app: pbx.app,
-    logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    logger: log,
   });
 }
 

@@ -48,7 +48,9 @@ export class DialInHandler implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.pbx.onEvent((e) => void this.onEvent(e).catch((err: unknown) => this.fail(e, err)));
+    this.unsubscribe = this.pbx.onEvent(
+      (e) => void this.onEvent(e).catch((err: unknown) => this.fail(e, err)),
+    );
   }
 
   onModuleDestroy(): void {
@@ -57,7 +59,9 @@ export class DialInHandler implements OnModuleInit, OnModuleDestroy {
   }
 
   private fail(event: PbxEvent, error: unknown): void {
-    this.logger.error(`dial-in ${event.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.error(
+      `dial-in ${event.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     if ('legId' in event && event.legId) {
       this.entries.delete(event.legId);
       void this.pbx.hangup(event.legId).catch(() => undefined);
@@ -145,7 +149,9 @@ export class DialInHandler implements OnModuleInit, OnModuleDestroy {
       }
       entry.tries += 1;
       const failures = await recordDialInFailure(this.db, entry.caller, new Date(), FAILURE_WINDOW_MINUTES);
-      this.logger.warn(`wrong session PIN on leg ${entry.legId} (try ${entry.tries}, ${failures} from this caller)`);
+      this.logger.warn(
+        `wrong session PIN on leg ${entry.legId} (try ${entry.tries}, ${failures} from this caller)`,
+      );
       if (entry.tries >= MAX_TRIES || failures >= FAILURES_BEFORE_LOCKOUT) {
         await this.goodbye(entry, 'three wrong PINs');
         return;

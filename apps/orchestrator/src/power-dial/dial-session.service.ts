@@ -143,7 +143,11 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
 
   // --- the volunteer's requests ------------------------------------------------------
 
-  async start(user: UserRow & { campaignId: string }, projectId: string, mode: DialMode): Promise<StartedSession> {
+  async start(
+    user: UserRow & { campaignId: string },
+    projectId: string,
+    mode: DialMode,
+  ): Promise<StartedSession> {
     if (mode === 'standard') {
       throw new PowerDialError('INVALID_MODE', 'standard dialing needs no dial session; use the queue API');
     }
@@ -259,7 +263,13 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     wrongVoterIds: string[] = [],
   ): Promise<DialSessionTransition> {
     const s = this.owned(user, sessionId);
-    await applyOutcome(this.db, { attemptId, outcome, now: this.clock.now(), userId: user.id, wrongVoterIds });
+    await applyOutcome(this.db, {
+      attemptId,
+      outcome,
+      now: this.clock.now(),
+      userId: user.id,
+      wrongVoterIds,
+    });
     this.metrics.outcomes.inc({ outcome, cause: 'volunteer' });
     return this.feed(s, { type: 'outcome-recorded', attemptId });
   }
@@ -322,10 +332,19 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const t = transitionDialSession(s.state, event, now);
     if (t.rejection) {
-      this.logger.debug?.(`session ${s.id}: ${event.type} rejected in ${t.rejection.stage}: ${t.rejection.reason}`);
+      this.logger.debug?.(
+        `session ${s.id}: ${event.type} rejected in ${t.rejection.stage}: ${t.rejection.reason}`,
+      );
     }
     s.state = t.state;
-    await saveDialSessionState(this.db, s.id, t.state.stage, t.state.stageEnteredAt, t.state, t.state.stage === 'ended');
+    await saveDialSessionState(
+      this.db,
+      s.id,
+      t.state.stage,
+      t.state.stageEnteredAt,
+      t.state,
+      t.state.stage === 'ended',
+    );
     for (const command of t.commands) {
       try {
         await this.execute(s, command);
@@ -382,7 +401,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           appArgs: ['voter', s.id],
         });
         const clicked = s.clickedAt.get(c.attemptId);
-        if (clicked !== undefined) this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
+        if (clicked !== undefined)
+          this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
         this.metrics.channelsInUse.inc();
         return;
       }
@@ -403,7 +423,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       case 'bridge-voter': {
         await this.pbx.addToBridge(s.bridgeId, c.attemptId);
         const answered = s.answeredAt.get(c.attemptId);
-        if (answered !== undefined) this.metrics.answerToBridge.observe((performance.now() - answered) / 1000);
+        if (answered !== undefined)
+          this.metrics.answerToBridge.observe((performance.now() - answered) / 1000);
         return;
       }
       case 'hang-up-voter':
@@ -417,7 +438,10 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       case 'record-automatic-outcome': {
         const q850 = c.cause.source === 'hangup-cause' ? c.cause.hangupCause.q850 : null;
         await applyOutcome(this.db, { attemptId: c.attemptId, outcome: c.outcome, now, q850Cause: q850 });
-        this.metrics.outcomes.inc({ outcome: c.outcome, cause: q850 === null ? c.cause.source : String(q850) });
+        this.metrics.outcomes.inc({
+          outcome: c.outcome,
+          cause: q850 === null ? c.cause.source : String(q850),
+        });
         return;
       }
       case 'notify':
@@ -503,7 +527,10 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
   private onPbxEvent(event: PbxEvent): void {
     switch (event.type) {
       case 'connected':
-        if (event.reconnected) void this.reconcile('ARI reconnected');
+        // Every (re)connection: end legs and bridges of our Stasis app that no session here
+        // follows (left by a previous run of this orchestrator, or by an Asterisk hiccup).
+        // One orchestrator instance per ARI application name (ASTERISK_ARI_APP).
+        void this.reconcile(event.reconnected ? 'ARI reconnected' : 'ARI connected');
         return;
       case 'leg-ringing': {
         const s = this.sessionOfAttempt(event.legId);
@@ -571,7 +598,9 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
    * queue, never dialed twice at once); sessions are paused until the volunteer dials in again.
    */
   async reconcile(why: string): Promise<void> {
-    const owned = await this.pbx.listOwned().catch(() => ({ legIds: [] as string[], bridgeIds: [] as string[] }));
+    const owned = await this.pbx
+      .listOwned()
+      .catch(() => ({ legIds: [] as string[], bridgeIds: [] as string[] }));
     const known = new Set([...this.byAttempt.keys(), ...this.byLeg.keys()]);
     for (const legId of owned.legIds) {
       if (!known.has(legId)) await this.pbx.hangup(legId).catch(() => undefined);
@@ -605,14 +634,20 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       }
       if (row.volunteerLegId) await this.pbx.hangup(row.volunteerLegId).catch(() => undefined);
       await this.pbx.destroyBridge(`session-${row.id}`).catch(() => undefined);
-      await this.db.query(`UPDATE dial_sessions SET stage = 'ended', ended_at = $2 WHERE id = $1`, [row.id, now]);
+      await this.db.query(`UPDATE dial_sessions SET stage = 'ended', ended_at = $2 WHERE id = $1`, [
+        row.id,
+        now,
+      ]);
     }
-    this.logger.warn(`ended ${orphans.length} dial sessions left by a previous run; their claims were released`);
+    this.logger.warn(
+      `ended ${orphans.length} dial sessions left by a previous run; their claims were released`,
+    );
   }
 
   private owned(user: UserRow, sessionId: string): LiveSession {
     const s = this.sessions.get(sessionId);
-    if (!s || s.userId !== user.id) throw new PowerDialError('NOT_FOUND', 'dial session not found or already ended');
+    if (!s || s.userId !== user.id)
+      throw new PowerDialError('NOT_FOUND', 'dial session not found or already ended');
     return s;
   }
 

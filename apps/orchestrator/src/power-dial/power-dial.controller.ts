@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DialSessionTransition, DialSessionView } from '@phonebank/domain';
 import type { UserRow } from '@phonebank/persistence';
@@ -57,7 +67,10 @@ export class PowerDialController {
 
   @Post(':id/voicemail')
   @HttpCode(200)
-  async voicemail(@CurrentUser() user: UserRow, @Param('id', ParseUUIDPipe) id: string): Promise<ClickResult> {
+  async voicemail(
+    @CurrentUser() user: UserRow,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ClickResult> {
     return toClick(await this.sessions.startVoicemail(user, id), this.safeView(user, id));
   }
 

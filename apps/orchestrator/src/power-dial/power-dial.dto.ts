@@ -6,7 +6,10 @@ export class StartSessionDto {
   @IsUUID()
   projectId!: string;
 
-  @ApiProperty({ enum: ['phone', 'voip'], description: 'phone: dial in from any phone; voip: WebRTC in the browser' })
+  @ApiProperty({
+    enum: ['phone', 'voip'],
+    description: 'phone: dial in from any phone; voip: WebRTC in the browser',
+  })
   @IsIn(['phone', 'voip'])
   mode!: 'phone' | 'voip';
 }

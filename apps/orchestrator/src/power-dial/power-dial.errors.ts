@@ -3,12 +3,7 @@ import type { Response } from 'express';
 import { PbxError } from '@phonebank/pbx';
 
 export type PowerDialErrorCode =
-  | 'NOT_FOUND'
-  | 'INVALID_MODE'
-  | 'CALLER_ID_UNVERIFIED'
-  | 'NO_CREDIT'
-  | 'NO_CALL'
-  | 'REJECTED';
+  'NOT_FOUND' | 'INVALID_MODE' | 'CALLER_ID_UNVERIFIED' | 'NO_CREDIT' | 'NO_CALL' | 'REJECTED';
 
 /** A domain error of power dialing, with a code the API maps to an HTTP status. */
 export class PowerDialError extends Error {
@@ -40,6 +35,8 @@ export class PowerDialErrorFilter implements ExceptionFilter {
       return;
     }
     const status = error.code === 'not-connected' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
-    res.status(status).json({ code: 'PBX_UNAVAILABLE', message: 'the phone system is not reachable; try again shortly' });
+    res
+      .status(status)
+      .json({ code: 'PBX_UNAVAILABLE', message: 'the phone system is not reachable; try again shortly' });
   }
 }

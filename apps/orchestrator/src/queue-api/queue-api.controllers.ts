@@ -117,7 +117,9 @@ export class VotersController {
   @HttpCode(200)
   @Roles('admin', 'organizer')
   async count(@CurrentUser() user: User, @Body() filter: TargetFilterDto) {
-    return { count: await countVoters(this.ds, user.campaignId, filter, DateTime.utc().toISODate() as string) };
+    return {
+      count: await countVoters(this.ds, user.campaignId, filter, DateTime.utc().toISODate() as string),
+    };
   }
 
   @Get(':id')
@@ -163,7 +165,11 @@ export class ProjectsController {
   @Post(':id/access')
   @HttpCode(204)
   @Roles('admin', 'organizer')
-  async grant(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string, @Body() dto: GrantAccessDto) {
+  async grant(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: GrantAccessDto,
+  ) {
     await grantProjectAccess(this.ds, user.campaignId, id, dto);
   }
 
@@ -214,7 +220,11 @@ export class AttemptsController {
   @Post(':id/outcome')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the outcome of a call (idempotent per attempt)' })
-  async outcome(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RecordOutcomeDto) {
+  async outcome(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: RecordOutcomeDto,
+  ) {
     await this.access.assertAttempt(user, id);
     return applyOutcome(this.ds, { attemptId: id, userId: user.id, now: systemClock.now(), ...dto });
   }

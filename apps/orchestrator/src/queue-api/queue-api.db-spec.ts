@@ -3,7 +3,13 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../../../libs/persistence/src/testing/test-database';
 import type { TestDatabase } from '../../../../libs/persistence/src/testing/test-database';
-import { newCampaign, newProject, newUser, newVoter, target } from '../../../../libs/persistence/src/testing/factories';
+import {
+  newCampaign,
+  newProject,
+  newUser,
+  newVoter,
+  target,
+} from '../../../../libs/persistence/src/testing/factories';
 import { QueueApiModule } from './queue-api.module';
 
 let db: TestDatabase;
@@ -18,7 +24,15 @@ beforeAll(async () => {
     .compile()
     .catch(async () =>
       Test.createTestingModule({
-        imports: [{ module: class DbModule {}, global: true, providers: [{ provide: DataSource, useValue: db.ds }], exports: [DataSource] }, QueueApiModule],
+        imports: [
+          {
+            module: class DbModule {},
+            global: true,
+            providers: [{ provide: DataSource, useValue: db.ds }],
+            exports: [DataSource],
+          },
+          QueueApiModule,
+        ],
       }).compile(),
     );
   app = moduleRef.createNestApplication();
@@ -56,20 +70,47 @@ describe('queue REST API', () => {
     expect((await call('GET', '/projects', volunteer.token)).body).toEqual([]);
     expect((await call('POST', `/projects/${project.id}/claims`, volunteer.token, {})).status).toBe(404);
     expect((await call('POST', `/projects/${project.id}/claims`, outsider.token, {})).status).toBe(404);
-    expect((await call('POST', `/projects/${project.id}/access`, volunteer.token, { userIds: [volunteer.id] })).status).toBe(403);
-    expect((await call('POST', `/projects/${project.id}/access`, organizer.token, { userIds: [volunteer.id], extra: 1 })).status).toBe(400);
-    expect((await call('POST', `/projects/${project.id}/access`, organizer.token, { userIds: [volunteer.id] })).status).toBe(204);
+    expect(
+      (await call('POST', `/projects/${project.id}/access`, volunteer.token, { userIds: [volunteer.id] }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await call('POST', `/projects/${project.id}/access`, organizer.token, {
+          userIds: [volunteer.id],
+          extra: 1,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', `/projects/${project.id}/access`, organizer.token, { userIds: [volunteer.id] }))
+        .status,
+    ).toBe(204);
 
-    const claimed = await call('POST', `/projects/${project.id}/claims`, volunteer.token, { leaseSeconds: 120 });
+    const claimed = await call('POST', `/projects/${project.id}/claims`, volunteer.token, {
+      leaseSeconds: 120,
+    });
     expect(claimed.status).toBe(200);
     expect(claimed.body).toMatchObject({ kind: 'claimed', claim: { phone: { e164: '+12125552000' } } });
     const attemptId = (claimed.body!.claim as { attemptId: string }).attemptId;
-    expect((await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'maybe' })).status).toBe(400);
-    expect((await call('POST', `/attempts/${attemptId}/outcome`, outsider.token, { outcome: 'busy' })).status).toBe(404);
-    const ok = await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'successful' });
+    expect(
+      (await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'maybe' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', `/attempts/${attemptId}/outcome`, outsider.token, { outcome: 'busy' })).status,
+    ).toBe(404);
+    const ok = await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, {
+      outcome: 'successful',
+    });
     expect(ok).toMatchObject({ status: 200, body: { applied: true } });
-    expect((await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'successful' })).body).toMatchObject({ applied: false });
-    expect((await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'refused' })).status).toBe(409);
-    expect((await call('POST', `/projects/${project.id}/claims`, volunteer.token, {})).body).toEqual({ kind: 'empty' });
+    expect(
+      (await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'successful' })).body,
+    ).toMatchObject({ applied: false });
+    expect(
+      (await call('POST', `/attempts/${attemptId}/outcome`, volunteer.token, { outcome: 'refused' })).status,
+    ).toBe(409);
+    expect((await call('POST', `/projects/${project.id}/claims`, volunteer.token, {})).body).toEqual({
+      kind: 'empty',
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { BearerAuthGuard } from './auth.guard';
-import { AttemptsController, CampaignController, ProjectsController, VotersController } from './queue-api.controllers';
+import {
+  AttemptsController,
+  CampaignController,
+  ProjectsController,
+  VotersController,
+} from './queue-api.controllers';
 import { QueueAccessService } from './queue-api.service';
 
 /**

@@ -10,7 +10,8 @@ export class QueueAccessService {
 
   /** A project the user may call: same campaign, and granted (staff see all). 404 otherwise. */
   async assertProject(user: UserRow, projectId: string): Promise<void> {
-    if (!(await userCanAccessProject(this.ds, user, projectId))) throw new NotFoundException({ code: 'NOT_FOUND', message: 'project not found' });
+    if (!(await userCanAccessProject(this.ds, user, projectId)))
+      throw new NotFoundException({ code: 'NOT_FOUND', message: 'project not found' });
   }
 
   /** An attempt of the user's campaign; volunteers only their own. */
@@ -20,7 +21,9 @@ export class QueueAccessService {
       'SELECT campaign_id, user_id FROM call_attempts WHERE id = $1',
       [attemptId],
     );
-    if (!a || a.campaign_id !== user.campaignId) throw new NotFoundException({ code: 'NOT_FOUND', message: 'call attempt not found' });
-    if (user.role === 'volunteer' && a.user_id !== user.id) throw new ForbiddenException({ code: 'FORBIDDEN', message: 'not your call' });
+    if (!a || a.campaign_id !== user.campaignId)
+      throw new NotFoundException({ code: 'NOT_FOUND', message: 'call attempt not found' });
+    if (user.role === 'volunteer' && a.user_id !== user.id)
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: 'not your call' });
   }
 }

@@ -20,6 +20,10 @@ const STATUS: Record<QueueError['code'], number> = {
 export class QueueErrorFilter implements ExceptionFilter {
   catch(err: QueueError, host: ArgumentsHost): void {
     const status = STATUS[err.code];
-    host.switchToHttp().getResponse<JsonResponse>().status(status).json({ statusCode: status, code: err.code, message: err.message });
+    host
+      .switchToHttp()
+      .getResponse<JsonResponse>()
+      .status(status)
+      .json({ statusCode: status, code: err.code, message: err.message });
   }
 }

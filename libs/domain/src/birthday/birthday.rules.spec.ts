@@ -21,7 +21,10 @@ describe('birthdays', () => {
     expect(parseBirthday('1980-3-9', today)).toEqual({ ok: true, iso: '1980-03-09' });
     expect(parseBirthday('03/09/1980', today)).toEqual({ ok: true, iso: '1980-03-09' });
     expect(parseBirthday('19800309', today)).toEqual({ ok: true, iso: '1980-03-09' });
-    expect(parseBirthday('1990-02-30', today)).toMatchObject({ ok: false, message: expect.stringContaining('not a real date') });
+    expect(parseBirthday('1990-02-30', today)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('not a real date'),
+    });
     expect(parseBirthday('2030-01-01', today)).toMatchObject({ ok: false });
     expect(parseBirthday('soon', today)).toMatchObject({ ok: false });
   });

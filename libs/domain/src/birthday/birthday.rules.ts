@@ -33,16 +33,22 @@ export function ageOn(birthday: string, now: Date, timeZone: string): number {
 }
 
 /** Parse a birthday as written in voter files: YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD. */
-export function parseBirthday(raw: string, today: Date): { ok: true; iso: string } | { ok: false; message: string } {
+export function parseBirthday(
+  raw: string,
+  today: Date,
+): { ok: true; iso: string } | { ok: false; message: string } {
   const s = raw.trim();
   let y: number, mo: number, d: number;
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [y, mo, d] = [Number(m[3]), Number(m[1]), Number(m[2])];
+  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s)))
+    [y, mo, d] = [Number(m[3]), Number(m[1]), Number(m[2])];
   else if ((m = /^(\d{4})(\d{2})(\d{2})$/.exec(s))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   else return { ok: false, message: `birthday "${s}" is not a date (use YYYY-MM-DD)` };
   const dt = DateTime.utc(y, mo, d);
-  if (!dt.isValid || dt.month !== mo || dt.day !== d) return { ok: false, message: `birthday "${s}" is not a real date` };
-  if (y < 1880 || dt.toJSDate().getTime() > today.getTime()) return { ok: false, message: `birthday "${s}" is out of range` };
+  if (!dt.isValid || dt.month !== mo || dt.day !== d)
+    return { ok: false, message: `birthday "${s}" is not a real date` };
+  if (y < 1880 || dt.toJSDate().getTime() > today.getTime())
+    return { ok: false, message: `birthday "${s}" is out of range` };
   return { ok: true, iso: dt.toISODate() as string };
 }

@@ -15,12 +15,26 @@ const at = (iso: string): Date => new Date(iso);
 
 describe('resolveCallingZone', () => {
   it('prefers an explicit zone, then the state, then area codes; unknown → every US zone', () => {
-    expect(resolveCallingZone({ timeZone: 'America/Chicago', state: 'TX' })).toEqual({ timeZones: ['America/Chicago'], states: ['TX'] });
-    expect(resolveCallingZone({ state: 'tx' })).toEqual({ timeZones: ['America/Chicago', 'America/Denver'], states: ['TX'] });
-    expect(resolveCallingZone({ areaCodes: ['808'] })).toEqual({ timeZones: ['Pacific/Honolulu'], states: ['HI'] });
-    expect(resolveCallingZone({ areaCodes: ['212', '415'] }).timeZones).toEqual(['America/Los_Angeles', 'America/New_York']);
+    expect(resolveCallingZone({ timeZone: 'America/Chicago', state: 'TX' })).toEqual({
+      timeZones: ['America/Chicago'],
+      states: ['TX'],
+    });
+    expect(resolveCallingZone({ state: 'tx' })).toEqual({
+      timeZones: ['America/Chicago', 'America/Denver'],
+      states: ['TX'],
+    });
+    expect(resolveCallingZone({ areaCodes: ['808'] })).toEqual({
+      timeZones: ['Pacific/Honolulu'],
+      states: ['HI'],
+    });
+    expect(resolveCallingZone({ areaCodes: ['212', '415'] }).timeZones).toEqual([
+      'America/Los_Angeles',
+      'America/New_York',
+    ]);
     expect(resolveCallingZone({ areaCodes: ['999'] }).timeZones).toEqual(ALL_US_TIME_ZONES);
-    expect(resolveCallingZone({ timeZone: 'Not/AZone', state: 'NY' }).timeZones).toEqual(['America/New_York']);
+    expect(resolveCallingZone({ timeZone: 'Not/AZone', state: 'NY' }).timeZones).toEqual([
+      'America/New_York',
+    ]);
   });
   it('has keys that round-trip and merges households', () => {
     const z = mergeCallingZones([resolveCallingZone({ state: 'NY' }), resolveCallingZone({ state: 'CA' })]);
@@ -72,7 +86,12 @@ describe('isVoterCallable: 08:00–21:00 in the voter’s local time', () => {
 });
 
 describe('project hours and nextOpening', () => {
-  const hours = { timeZone: 'America/New_York', start: parseTimeOfDay('09:00'), end: parseTimeOfDay('17:00'), weekdays: [1, 2, 3, 4, 5, 6, 7] };
+  const hours = {
+    timeZone: 'America/New_York',
+    start: parseTimeOfDay('09:00'),
+    end: parseTimeOfDay('17:00'),
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+  };
   it('is open inside the window in the project’s zone', () => {
     expect(isProjectOpen(at('2026-03-10T13:00:00Z'), hours)).toBe(true); // 09:00 EDT
     expect(isProjectOpen(at('2026-03-06T13:30:00Z'), hours)).toBe(false); // 08:30 EST

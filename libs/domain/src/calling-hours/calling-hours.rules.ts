@@ -79,7 +79,8 @@ export function resolveCallingZone(loc: VoterLocation): CallingZone {
   if (loc.timeZone && isValidTimeZone(loc.timeZone)) {
     return normalizeZone({ timeZones: [loc.timeZone], states: state ? [state] : [] });
   }
-  if (state && STATE_TIME_ZONES[state]) return normalizeZone({ timeZones: STATE_TIME_ZONES[state], states: [state] });
+  if (state && STATE_TIME_ZONES[state])
+    return normalizeZone({ timeZones: STATE_TIME_ZONES[state], states: [state] });
   const states = [...new Set((loc.areaCodes ?? []).map((c) => (c ? AREA_CODE_STATE[c] : undefined)))];
   if (states.length > 0 && states.every((s): s is string => s !== undefined)) {
     return normalizeZone({ timeZones: states.flatMap((s) => STATE_TIME_ZONES[s] ?? []), states });
@@ -89,7 +90,10 @@ export function resolveCallingZone(loc: VoterLocation): CallingZone {
 
 /** The zone of a household: the union, so that every voter's window is respected. */
 export function mergeCallingZones(zones: readonly CallingZone[]): CallingZone {
-  return normalizeZone({ timeZones: zones.flatMap((z) => z.timeZones), states: zones.flatMap((z) => z.states) });
+  return normalizeZone({
+    timeZones: zones.flatMap((z) => z.timeZones),
+    states: zones.flatMap((z) => z.states),
+  });
 }
 
 export function normalizeZone(zone: CallingZone): CallingZone {
@@ -119,14 +123,21 @@ function windowFor(rule: StateCallingRule | undefined, weekday: number): DailyWi
  * of the zone's states) in every candidate time zone. Local time comes from the IANA rules,
  * so it is right on both sides of a DST change.
  */
-export function isVoterCallable(now: Date, zone: CallingZone, stateRules: readonly StateCallingRule[] = DEFAULT_STATE_RULES): boolean {
+export function isVoterCallable(
+  now: Date,
+  zone: CallingZone,
+  stateRules: readonly StateCallingRule[] = DEFAULT_STATE_RULES,
+): boolean {
   const rules = new Map(stateRules.map((r) => [r.state, r]));
   const timeZones = zone.timeZones.length > 0 ? zone.timeZones : ALL_US_TIME_ZONES;
   for (const tz of timeZones) {
     const local = DateTime.fromJSDate(now, { zone: tz });
     if (!local.isValid) return false;
     const minute = local.hour * 60 + local.minute;
-    const windows = zone.states.length > 0 ? zone.states.map((s) => windowFor(rules.get(s), local.weekday)) : [FEDERAL_WINDOW];
+    const windows =
+      zone.states.length > 0
+        ? zone.states.map((s) => windowFor(rules.get(s), local.weekday))
+        : [FEDERAL_WINDOW];
     for (const w of windows) {
       if (!w || minute < w.start || minute >= w.end) return false;
     }
@@ -165,7 +176,13 @@ export function nextOpening(now: Date, hours: ProjectHours): Date | null {
     const date = local.startOf('day').plus({ days: day });
     if (hours.weekdays && hours.weekdays.length > 0 && !hours.weekdays.includes(date.weekday)) continue;
     const opening = DateTime.fromObject(
-      { year: date.year, month: date.month, day: date.day, hour: Math.floor(hours.start / 60), minute: hours.start % 60 },
+      {
+        year: date.year,
+        month: date.month,
+        day: date.day,
+        hour: Math.floor(hours.start / 60),
+        minute: hours.start % 60,
+      },
       { zone: hours.timeZone },
     );
     if (opening.toMillis() > now.getTime()) return opening.toJSDate();

@@ -20,10 +20,4 @@ export type PhoneStatus = 'active' | 'complete' | 'voicemail_left' | 'refused' |
 
 /** Why a queue entry left its project's queue. */
 export type QueueExitReason =
-  | 'complete'
-  | 'voicemail_left'
-  | 'refused'
-  | 'dnc'
-  | 'attempt_limit'
-  | 'wrong_number'
-  | 'install_flag';
+  'complete' | 'voicemail_left' | 'refused' | 'dnc' | 'attempt_limit' | 'wrong_number' | 'install_flag';

@@ -12,15 +12,30 @@ describe('decideOutcome: the outcome table of SPEC §3', () => {
     ['do_not_call', 'dnc'],
   ] as const)('%s marks the phone %s in every project, no attempt counted', (outcome, status) => {
     const e = decideOutcome({ ...base, outcome });
-    expect(e).toMatchObject({ phoneStatus: status, closeAllQueues: status, countsAsAttempt: false, requeue: false });
+    expect(e).toMatchObject({
+      phoneStatus: status,
+      closeAllQueues: status,
+      countsAsAttempt: false,
+      requeue: false,
+    });
   });
   it('do not call joins the campaign DNC list and counts towards the install-wide flag', () => {
-    expect(decideOutcome({ ...base, outcome: 'do_not_call' })).toMatchObject({ addToCampaignDnc: true, installMark: 'dnc' });
-    expect(decideOutcome({ ...base, outcome: 'successful' })).toMatchObject({ addToCampaignDnc: false, installMark: null });
+    expect(decideOutcome({ ...base, outcome: 'do_not_call' })).toMatchObject({
+      addToCampaignDnc: true,
+      installMark: 'dnc',
+    });
+    expect(decideOutcome({ ...base, outcome: 'successful' })).toMatchObject({
+      addToCampaignDnc: false,
+      installMark: null,
+    });
   });
   it.each(['busy', 'no_answer', 'failed'] as const)('%s counts an attempt and requeues', (outcome) => {
     expect(decideOutcome({ ...base, outcome, attemptsBefore: 1 })).toMatchObject({
-      phoneStatus: null, closeAllQueues: null, countsAsAttempt: true, attemptsAfter: 2, requeue: true,
+      phoneStatus: null,
+      closeAllQueues: null,
+      countsAsAttempt: true,
+      attemptsAfter: 2,
+      requeue: true,
     });
   });
   it('wrong number flags the chosen voters only', () => {
@@ -29,13 +44,18 @@ describe('decideOutcome: the outcome table of SPEC §3', () => {
   });
   it('wrong number needs voters of the household', () => {
     expect(() => decideOutcome({ ...base, outcome: 'wrong_number' })).toThrow(OutcomeRuleError);
-    expect(() => decideOutcome({ ...base, outcome: 'wrong_number', wrongVoterIds: ['9'] })).toThrow(/not linked/);
+    expect(() => decideOutcome({ ...base, outcome: 'wrong_number', wrongVoterIds: ['9'] })).toThrow(
+      /not linked/,
+    );
   });
 });
 
 describe('requeueDecision', () => {
   it('requeues after 30 minutes before the 3rd attempt', () => {
-    expect(requeueDecision(1, DEFAULT_QUEUE_POLICY, now)).toEqual({ close: false, nextEligibleAt: new Date('2026-03-10T15:30:00Z') });
+    expect(requeueDecision(1, DEFAULT_QUEUE_POLICY, now)).toEqual({
+      close: false,
+      nextEligibleAt: new Date('2026-03-10T15:30:00Z'),
+    });
     expect(requeueDecision(2, DEFAULT_QUEUE_POLICY, now)).toMatchObject({ close: false });
   });
   it('never tries again at the 3rd attempt', () => {
@@ -43,7 +63,8 @@ describe('requeueDecision', () => {
   });
   it('follows a campaign’s own limit and delay', () => {
     expect(requeueDecision(3, { attemptLimit: 5, requeueDelayMinutes: 90 }, now)).toEqual({
-      close: false, nextEligibleAt: new Date('2026-03-10T16:30:00Z'),
+      close: false,
+      nextEligibleAt: new Date('2026-03-10T16:30:00Z'),
     });
   });
 });

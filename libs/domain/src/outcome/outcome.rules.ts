@@ -64,7 +64,13 @@ export function decideOutcome(input: OutcomeInput): OutcomeEffects {
     case 'refused':
       return { ...none, phoneStatus: 'refused', closeAllQueues: 'refused' };
     case 'do_not_call':
-      return { ...none, phoneStatus: 'dnc', closeAllQueues: 'dnc', addToCampaignDnc: true, installMark: 'dnc' };
+      return {
+        ...none,
+        phoneStatus: 'dnc',
+        closeAllQueues: 'dnc',
+        addToCampaignDnc: true,
+        installMark: 'dnc',
+      };
     case 'busy':
     case 'no_answer':
     case 'failed':
@@ -72,11 +78,15 @@ export function decideOutcome(input: OutcomeInput): OutcomeEffects {
     case 'wrong_number': {
       const flagged = [...new Set(input.wrongVoterIds ?? [])];
       if (flagged.length === 0) {
-        throw new OutcomeRuleError('WRONG_NUMBER_NEEDS_VOTERS', 'flag at least one voter as not reachable on this number');
+        throw new OutcomeRuleError(
+          'WRONG_NUMBER_NEEDS_VOTERS',
+          'flag at least one voter as not reachable on this number',
+        );
       }
       const household = new Set(input.householdVoterIds);
       const stranger = flagged.find((id) => !household.has(id));
-      if (stranger) throw new OutcomeRuleError('VOTER_NOT_ON_PHONE', `voter ${stranger} is not linked to this phone`);
+      if (stranger)
+        throw new OutcomeRuleError('VOTER_NOT_ON_PHONE', `voter ${stranger} is not linked to this phone`);
       // The phone stays in a project only while some targeted voter there is not flagged;
       // persistence closes the entries where every targeted voter is now wrong. Where it stays,
       // the call counts as an attempt and the phone is requeued like a busy one.

@@ -29,7 +29,11 @@ const MESSAGES: Record<PhoneRejection, string> = {
   fictional_number: '555-01XX numbers are reserved for fiction',
 };
 
-const reject = (reason: PhoneRejection): PhoneParseResult => ({ ok: false, reason, message: MESSAGES[reason] });
+const reject = (reason: PhoneRejection): PhoneParseResult => ({
+  ok: false,
+  reason,
+  message: MESSAGES[reason],
+});
 
 /** Normalize a phone number as typed in a voter file into E.164, or say why it is rejected. */
 export function normalizePhone(raw: string, defaultCountryCode = '1'): PhoneParseResult {
@@ -68,10 +72,20 @@ export function areaCodeOf(e164: string): string | null {
 
 export type LineType = 'landline' | 'cell' | 'voip' | 'unknown';
 const LINE_TYPES: Record<string, LineType> = {
-  landline: 'landline', land: 'landline', l: 'landline', home: 'landline', fixed: 'landline',
-  cell: 'cell', mobile: 'cell', wireless: 'cell', c: 'cell', m: 'cell',
-  voip: 'voip', v: 'voip',
-  unknown: 'unknown', '': 'unknown',
+  landline: 'landline',
+  land: 'landline',
+  l: 'landline',
+  home: 'landline',
+  fixed: 'landline',
+  cell: 'cell',
+  mobile: 'cell',
+  wireless: 'cell',
+  c: 'cell',
+  m: 'cell',
+  voip: 'voip',
+  v: 'voip',
+  unknown: 'unknown',
+  '': 'unknown',
 };
 
 /** Read a line type as written in a voter file; null when it is not a known word. */

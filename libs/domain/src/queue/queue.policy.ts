@@ -4,7 +4,10 @@ export interface QueuePolicy {
   requeueDelayMinutes: number;
 }
 
-export const DEFAULT_QUEUE_POLICY: Readonly<QueuePolicy> = Object.freeze({ attemptLimit: 3, requeueDelayMinutes: 30 });
+export const DEFAULT_QUEUE_POLICY: Readonly<QueuePolicy> = Object.freeze({
+  attemptLimit: 3,
+  requeueDelayMinutes: 30,
+});
 
 export interface QueuePolicyOverrides {
   attemptLimit?: number | null;
@@ -16,14 +19,21 @@ export class InvalidQueuePolicyError extends Error {
 }
 
 /** Project settings win over campaign settings, which win over the defaults. */
-export function resolveQueuePolicy(campaign: QueuePolicyOverrides = {}, project: QueuePolicyOverrides = {}): QueuePolicy {
+export function resolveQueuePolicy(
+  campaign: QueuePolicyOverrides = {},
+  project: QueuePolicyOverrides = {},
+): QueuePolicy {
   const attemptLimit = project.attemptLimit ?? campaign.attemptLimit ?? DEFAULT_QUEUE_POLICY.attemptLimit;
   const requeueDelayMinutes =
     project.requeueDelayMinutes ?? campaign.requeueDelayMinutes ?? DEFAULT_QUEUE_POLICY.requeueDelayMinutes;
   if (!Number.isInteger(attemptLimit) || attemptLimit < 1 || attemptLimit > 20) {
     throw new InvalidQueuePolicyError(`attempt limit must be an integer 1-20, got ${attemptLimit}`);
   }
-  if (!Number.isInteger(requeueDelayMinutes) || requeueDelayMinutes < 0 || requeueDelayMinutes > 7 * 24 * 60) {
+  if (
+    !Number.isInteger(requeueDelayMinutes) ||
+    requeueDelayMinutes < 0 ||
+    requeueDelayMinutes > 7 * 24 * 60
+  ) {
     throw new InvalidQueuePolicyError(`requeue delay must be 0-10080 minutes, got ${requeueDelayMinutes}`);
   }
   return { attemptLimit, requeueDelayMinutes };
@@ -56,7 +66,11 @@ export type Ineligibility =
  * Whether a phone may be handed out now, and if not, the first reason why. The claim query
  * in persistence implements the same rules in SQL; both are tested against each other.
  */
-export function queueIneligibility(entry: QueueEntryView, policy: QueuePolicy, now: Date): Ineligibility | null {
+export function queueIneligibility(
+  entry: QueueEntryView,
+  policy: QueuePolicy,
+  now: Date,
+): Ineligibility | null {
   if (entry.phoneStatus !== 'active') return entry.phoneStatus;
   if (entry.inCampaignDnc) return 'dnc';
   if (entry.installFlagged) return 'install_flag';

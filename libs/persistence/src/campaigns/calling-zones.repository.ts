@@ -10,7 +10,10 @@ export interface StoredZone {
 }
 
 /** Store the zones (idempotent) and return key → id. */
-export async function ensureCallingZones(db: Db, zones: readonly CallingZone[]): Promise<Map<string, number>> {
+export async function ensureCallingZones(
+  db: Db,
+  zones: readonly CallingZone[],
+): Promise<Map<string, number>> {
   const byKey = new Map<string, CallingZone>();
   for (const z of zones) byKey.set(callingZoneKey(z), normalizeZone(z));
   if (byKey.size === 0) return new Map();
@@ -22,12 +25,19 @@ export async function ensureCallingZones(db: Db, zones: readonly CallingZone[]):
      ON CONFLICT (key) DO NOTHING`,
     [keys],
   );
-  const found = await rows<{ id: number; key: string }>(db, 'SELECT id, key FROM calling_zones WHERE key = ANY($1::text[])', [keys]);
+  const found = await rows<{ id: number; key: string }>(
+    db,
+    'SELECT id, key FROM calling_zones WHERE key = ANY($1::text[])',
+    [keys],
+  );
   return new Map(found.map((r) => [r.key, r.id]));
 }
 
 export async function loadCallingZones(db: Db): Promise<StoredZone[]> {
-  const r = await rows<{ id: number; time_zones: string[]; states: string[] }>(db, 'SELECT id, time_zones, states FROM calling_zones');
+  const r = await rows<{ id: number; time_zones: string[]; states: string[] }>(
+    db,
+    'SELECT id, time_zones, states FROM calling_zones',
+  );
   return r.map((z) => ({ id: z.id, zone: { timeZones: z.time_zones, states: z.states } }));
 }
 
@@ -53,10 +63,18 @@ export async function loadStateRules(db: Db, campaignId: string): Promise<StateC
 }
 
 /** Replace one state's rule for a campaign (or remove it with `rule = null`). */
-export async function setStateRule(db: Db, campaignId: string, state: string, rule: StateCallingRule | null): Promise<void> {
+export async function setStateRule(
+  db: Db,
+  campaignId: string,
+  state: string,
+  rule: StateCallingRule | null,
+): Promise<void> {
   invalidateClaimCache(db);
   if (!rule) {
-    await db.query('DELETE FROM campaign_calling_rules WHERE campaign_id = $1 AND state = $2', [campaignId, state]);
+    await db.query('DELETE FROM campaign_calling_rules WHERE campaign_id = $1 AND state = $2', [
+      campaignId,
+      state,
+    ]);
     return;
   }
   await db.query(

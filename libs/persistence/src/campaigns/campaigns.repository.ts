@@ -15,13 +15,23 @@ export interface CampaignRow {
 
 export async function createCampaign(
   db: Db,
-  input: { name: string; defaultAttemptLimit?: number; defaultRequeueDelayMinutes?: number; rateCentsPerMinute?: number },
+  input: {
+    name: string;
+    defaultAttemptLimit?: number;
+    defaultRequeueDelayMinutes?: number;
+    rateCentsPerMinute?: number;
+  },
 ): Promise<CampaignRow> {
   const row = await one<{ id: string }>(
     db,
     `INSERT INTO campaigns (name, default_attempt_limit, default_requeue_delay_minutes, rate_cents_per_minute)
      VALUES ($1, coalesce($2, 3), coalesce($3, 30), coalesce($4, 2.9)) RETURNING id`,
-    [input.name, input.defaultAttemptLimit ?? null, input.defaultRequeueDelayMinutes ?? null, input.rateCentsPerMinute ?? null],
+    [
+      input.name,
+      input.defaultAttemptLimit ?? null,
+      input.defaultRequeueDelayMinutes ?? null,
+      input.rateCentsPerMinute ?? null,
+    ],
   );
   await seedDefaultStateRules(db, row!.id);
   return (await getCampaign(db, row!.id))!;
@@ -34,7 +44,15 @@ export async function getCampaign(db: Db, id: string): Promise<CampaignRow | und
      FROM campaigns WHERE id = $1`,
     [id],
   );
-  return r && { id: r.id, name: r.name, defaultAttemptLimit: r.a, defaultRequeueDelayMinutes: r.d, rateCentsPerMinute: Number(r.rate) };
+  return (
+    r && {
+      id: r.id,
+      name: r.name,
+      defaultAttemptLimit: r.a,
+      defaultRequeueDelayMinutes: r.d,
+      rateCentsPerMinute: Number(r.rate),
+    }
+  );
 }
 
 export async function updateCampaignPolicy(
@@ -47,7 +65,12 @@ export async function updateCampaignPolicy(
        default_requeue_delay_minutes = coalesce($3, default_requeue_delay_minutes),
        rate_cents_per_minute = coalesce($4, rate_cents_per_minute)
      WHERE id = $1`,
-    [id, patch.defaultAttemptLimit ?? null, patch.defaultRequeueDelayMinutes ?? null, patch.rateCentsPerMinute ?? null],
+    [
+      id,
+      patch.defaultAttemptLimit ?? null,
+      patch.defaultRequeueDelayMinutes ?? null,
+      patch.rateCentsPerMinute ?? null,
+    ],
   );
   invalidateClaimCache(db);
   return getCampaign(db, id);
@@ -77,22 +100,41 @@ export async function createUser(
     [input.campaignId, input.role, input.name, input.email ?? null, hashApiToken(apiToken)],
   );
   return {
-    user: { id: r!.id, campaignId: input.campaignId, role: input.role, name: input.name, email: input.email ?? null },
+    user: {
+      id: r!.id,
+      campaignId: input.campaignId,
+      role: input.role,
+      name: input.name,
+      email: input.email ?? null,
+    },
     apiToken,
   };
 }
 
 export async function findUserByApiToken(db: Db, token: string): Promise<UserRow | undefined> {
-  const r = await one<{ id: string; campaign_id: string | null; role: UserRole; name: string; email: string | null }>(
-    db,
-    'SELECT id, campaign_id, role, name, email FROM users WHERE api_token_hash = $1',
-    [hashApiToken(token)],
-  );
+  const r = await one<{
+    id: string;
+    campaign_id: string | null;
+    role: UserRole;
+    name: string;
+    email: string | null;
+  }>(db, 'SELECT id, campaign_id, role, name, email FROM users WHERE api_token_hash = $1', [
+    hashApiToken(token),
+  ]);
   return r && { id: r.id, campaignId: r.campaign_id, role: r.role, name: r.name, email: r.email };
 }
 
-export async function createTeam(db: Db, campaignId: string, name: string, memberIds: string[] = []): Promise<{ id: string }> {
-  const team = await one<{ id: string }>(db, 'INSERT INTO teams (campaign_id, name) VALUES ($1, $2) RETURNING id', [campaignId, name]);
+export async function createTeam(
+  db: Db,
+  campaignId: string,
+  name: string,
+  memberIds: string[] = [],
+): Promise<{ id: string }> {
+  const team = await one<{ id: string }>(
+    db,
+    'INSERT INTO teams (campaign_id, name) VALUES ($1, $2) RETURNING id',
+    [campaignId, name],
+  );
   if (memberIds.length > 0) {
     await db.query(
       `INSERT INTO team_members (team_id, user_id)
@@ -108,15 +150,17 @@ export async function appendCredit(
   db: Db,
   entry: { campaignId: string; amountCents: number; reason: string; sessionRef?: string | null },
 ): Promise<void> {
-  await db.query('INSERT INTO credit_ledger (campaign_id, amount_cents, reason, session_ref) VALUES ($1, $2, $3, $4)', [
-    entry.campaignId,
-    entry.amountCents,
-    entry.reason,
-    entry.sessionRef ?? null,
-  ]);
+  await db.query(
+    'INSERT INTO credit_ledger (campaign_id, amount_cents, reason, session_ref) VALUES ($1, $2, $3, $4)',
+    [entry.campaignId, entry.amountCents, entry.reason, entry.sessionRef ?? null],
+  );
 }
 
 export async function creditBalanceCents(db: Db, campaignId: string): Promise<number> {
-  const r = await rows<{ b: string | null }>(db, 'SELECT sum(amount_cents) b FROM credit_ledger WHERE campaign_id = $1', [campaignId]);
+  const r = await rows<{ b: string | null }>(
+    db,
+    'SELECT sum(amount_cents) b FROM credit_ledger WHERE campaign_id = $1',
+    [campaignId],
+  );
   return Number(r[0]?.b ?? 0);
 }

@@ -101,7 +101,12 @@ export async function createProject(db: Db, campaignId: string, input: ProjectIn
   return toRow(r!);
 }
 
-export async function updateProject(db: Db, campaignId: string, projectId: string, patch: Partial<ProjectInput>): Promise<ProjectRow> {
+export async function updateProject(
+  db: Db,
+  campaignId: string,
+  projectId: string,
+  patch: Partial<ProjectInput>,
+): Promise<ProjectRow> {
   const r = await one<Raw>(
     db,
     `UPDATE projects SET name = coalesce($3, name), time_zone = coalesce($4, time_zone),
@@ -138,8 +143,15 @@ export async function updateProject(db: Db, campaignId: string, projectId: strin
   return toRow(r);
 }
 
-export async function getProject(db: Db, campaignId: string, projectId: string): Promise<ProjectRow | undefined> {
-  const r = await one<Raw>(db, 'SELECT * FROM projects WHERE id = $1 AND campaign_id = $2', [projectId, campaignId]);
+export async function getProject(
+  db: Db,
+  campaignId: string,
+  projectId: string,
+): Promise<ProjectRow | undefined> {
+  const r = await one<Raw>(db, 'SELECT * FROM projects WHERE id = $1 AND campaign_id = $2', [
+    projectId,
+    campaignId,
+  ]);
   return r && toRow(r);
 }
 
@@ -171,18 +183,21 @@ const VISIBLE = `p.campaign_id = $1 AND p.archived_at IS NULL AND (
 /** Staff see every project of their campaign; a volunteer only the projects granted to them or their teams. */
 export async function listProjectsForUser(db: Db, user: UserRow): Promise<ProjectRow[]> {
   if (!user.campaignId) return [];
-  const r = await rows<Raw>(db, `SELECT p.* FROM projects p WHERE ${VISIBLE} ORDER BY p.name`, [user.campaignId, user.role, user.id]);
+  const r = await rows<Raw>(db, `SELECT p.* FROM projects p WHERE ${VISIBLE} ORDER BY p.name`, [
+    user.campaignId,
+    user.role,
+    user.id,
+  ]);
   return r.map(toRow);
 }
 
 export async function userCanAccessProject(db: Db, user: UserRow, projectId: string): Promise<boolean> {
   if (!user.campaignId) return false;
-  const r = await one<{ ok: boolean }>(db, `SELECT true AS ok FROM projects p WHERE p.id = $4 AND ${VISIBLE}`, [
-    user.campaignId,
-    user.role,
-    user.id,
-    projectId,
-  ]);
+  const r = await one<{ ok: boolean }>(
+    db,
+    `SELECT true AS ok FROM projects p WHERE p.id = $4 AND ${VISIBLE}`,
+    [user.campaignId, user.role, user.id, projectId],
+  );
   return r !== undefined;
 }
 
@@ -194,7 +209,13 @@ export interface QueueStats {
 }
 
 export async function projectQueueStats(db: Db, projectId: string, now: Date): Promise<QueueStats> {
-  const r = await rows<{ state: string; reason: string | null; leased: boolean; waiting: boolean; n: string }>(
+  const r = await rows<{
+    state: string;
+    reason: string | null;
+    leased: boolean;
+    waiting: boolean;
+    n: string;
+  }>(
     db,
     `SELECT state, exit_reason AS reason, lease_expires_at >= $2 AS leased, next_eligible_at > $2 AS waiting, count(*) n
      FROM queue_entries WHERE project_id = $1 GROUP BY 1, 2, 3, 4`,
@@ -212,7 +233,11 @@ export async function projectQueueStats(db: Db, projectId: string, now: Date): P
 }
 
 /** A voter's full profile: fields, every number with its status (DNC shown, never hidden), notes. */
-export async function voterProfile(db: Db, campaignId: string, voterId: string): Promise<Record<string, unknown> | undefined> {
+export async function voterProfile(
+  db: Db,
+  campaignId: string,
+  voterId: string,
+): Promise<Record<string, unknown> | undefined> {
   const v = await one<Record<string, unknown>>(
     db,
     `SELECT v.id, v.external_id, v.first_name, v.middle_name, v.last_name, v.address_line1, v.address_line2, v.city,
@@ -231,7 +256,13 @@ export async function voterProfile(db: Db, campaignId: string, voterId: string):
   return v;
 }
 
-export async function addVoterNote(db: Db, campaignId: string, voterId: string, userId: string, body: string): Promise<void> {
+export async function addVoterNote(
+  db: Db,
+  campaignId: string,
+  voterId: string,
+  userId: string,
+  body: string,
+): Promise<void> {
   const r = await rows(
     db,
     `INSERT INTO voter_notes (voter_id, user_id, body) SELECT v.id, $3, $4 FROM voters v WHERE v.id = $1 AND v.campaign_id = $2 RETURNING id`,

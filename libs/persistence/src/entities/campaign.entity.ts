@@ -5,8 +5,10 @@ export class CampaignEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text') name!: string;
   @Column('integer', { name: 'default_attempt_limit', default: 3 }) defaultAttemptLimit!: number;
-  @Column('integer', { name: 'default_requeue_delay_minutes', default: 30 }) defaultRequeueDelayMinutes!: number;
-  @Column('numeric', { name: 'rate_cents_per_minute', precision: 10, scale: 4, default: 2.9 }) rateCentsPerMinute!: string;
+  @Column('integer', { name: 'default_requeue_delay_minutes', default: 30 })
+  defaultRequeueDelayMinutes!: number;
+  @Column('numeric', { name: 'rate_cents_per_minute', precision: 10, scale: 4, default: 2.9 })
+  rateCentsPerMinute!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 

@@ -1,4 +1,9 @@
-import { CallingZoneEntity, CampaignCallingRuleEntity, CampaignEntity, CreditLedgerEntryEntity } from './campaign.entity';
+import {
+  CallingZoneEntity,
+  CampaignCallingRuleEntity,
+  CampaignEntity,
+  CreditLedgerEntryEntity,
+} from './campaign.entity';
 import { ProjectAccessEntity, ProjectEntity, ProjectTargetEntity } from './project.entity';
 import {
   CallAttemptEntity,

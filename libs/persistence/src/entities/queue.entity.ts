@@ -44,7 +44,8 @@ export class CallAttemptEntity {
   @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt!: Date | null;
   @Column('integer', { name: 'sip_cause', nullable: true }) sipCause!: number | null;
   @Column('integer', { name: 'q850_cause', nullable: true }) q850Cause!: number | null;
-  @Column({ type: 'enum', enum: CALL_OUTCOMES, enumName: 'call_outcome', nullable: true }) outcome!: CallOutcome | null;
+  @Column({ type: 'enum', enum: CALL_OUTCOMES, enumName: 'call_outcome', nullable: true })
+  outcome!: CallOutcome | null;
   @Column('timestamptz', { name: 'outcome_at', nullable: true }) outcomeAt!: Date | null;
   @Column('uuid', { name: 'outcome_by', nullable: true }) outcomeBy!: string | null;
   @Column('bigint', { name: 'wrong_voter_ids', array: true, nullable: true }) wrongVoterIds!: string[] | null;

@@ -10,7 +10,8 @@ export class UserEntity {
   @Column({ type: 'enum', enum: USER_ROLES, enumName: 'user_role' }) role!: UserRole;
   @Column('text') name!: string;
   @Column('text', { nullable: true }) email!: string | null;
-  @Column('text', { name: 'api_token_hash', nullable: true, unique: true, select: false }) apiTokenHash!: string | null;
+  @Column('text', { name: 'api_token_hash', nullable: true, unique: true, select: false }) apiTokenHash!:
+    string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 

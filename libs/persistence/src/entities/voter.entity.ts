@@ -40,9 +40,18 @@ export class PhoneEntity {
   @Column('uuid', { name: 'campaign_id' }) campaignId!: string;
   @Column('text') e164!: string;
   @Column('smallint', { name: 'accuracy_score' }) accuracyScore!: number;
-  @Column({ name: 'line_type', type: 'enum', enum: ['landline', 'cell', 'voip', 'unknown'], enumName: 'line_type' })
+  @Column({
+    name: 'line_type',
+    type: 'enum',
+    enum: ['landline', 'cell', 'voip', 'unknown'],
+    enumName: 'line_type',
+  })
   lineType!: LineTypeColumn;
-  @Column({ type: 'enum', enum: ['active', 'complete', 'voicemail_left', 'refused', 'dnc'], enumName: 'phone_status' })
+  @Column({
+    type: 'enum',
+    enum: ['active', 'complete', 'voicemail_left', 'refused', 'dnc'],
+    enumName: 'phone_status',
+  })
   status!: PhoneStatusColumn;
   @Column('timestamptz', { name: 'status_at', nullable: true }) statusAt!: Date | null;
   @Column('integer') attempts!: number;

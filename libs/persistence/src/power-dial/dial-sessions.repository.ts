@@ -76,7 +76,17 @@ export async function insertDialSession(db: Db, input: NewDialSession): Promise<
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (pin) WHERE ended_at IS NULL DO NOTHING
        RETURNING *`,
-      [input.id, input.campaignId, input.projectId, input.userId, input.mode, pin, input.stage, input.now, input.state],
+      [
+        input.id,
+        input.campaignId,
+        input.projectId,
+        input.userId,
+        input.mode,
+        pin,
+        input.stage,
+        input.now,
+        input.state,
+      ],
     );
     if (row) return toRow(row);
   }
@@ -96,9 +106,9 @@ export async function findLiveSessionByPin(db: Db, pin: string): Promise<DialSes
 }
 
 export async function listLiveDialSessions(db: Db): Promise<DialSessionRow[]> {
-  return (await rows<RawRow>(db, `SELECT * FROM dial_sessions WHERE ended_at IS NULL ORDER BY created_at`)).map(
-    toRow,
-  );
+  return (
+    await rows<RawRow>(db, `SELECT * FROM dial_sessions WHERE ended_at IS NULL ORDER BY created_at`)
+  ).map(toRow);
 }
 
 /** Write the machine's state after a transition. */
@@ -118,7 +128,12 @@ export async function saveDialSessionState(
   );
 }
 
-export async function setVolunteerLeg(db: Db, id: string, legId: string | null, connectedAt: Date | null): Promise<void> {
+export async function setVolunteerLeg(
+  db: Db,
+  id: string,
+  legId: string | null,
+  connectedAt: Date | null,
+): Promise<void> {
   await db.query(`UPDATE dial_sessions SET volunteer_leg_id = $2, leg_connected_at = $3 WHERE id = $1`, [
     id,
     legId,
@@ -127,7 +142,12 @@ export async function setVolunteerLeg(db: Db, id: string, legId: string | null, 
 }
 
 /** Record a wrong PIN from `caller`; returns how many it has made in the window. */
-export async function recordDialInFailure(db: Db, caller: string, now: Date, windowMinutes: number): Promise<number> {
+export async function recordDialInFailure(
+  db: Db,
+  caller: string,
+  now: Date,
+  windowMinutes: number,
+): Promise<number> {
   await db.query(`INSERT INTO dial_in_failures (caller, failed_at) VALUES ($1, $2)`, [caller, now]);
   const r = await one<{ n: string }>(
     db,
@@ -137,7 +157,12 @@ export async function recordDialInFailure(db: Db, caller: string, now: Date, win
   return Number(r?.n ?? 0);
 }
 
-export async function recentDialInFailures(db: Db, caller: string, now: Date, windowMinutes: number): Promise<number> {
+export async function recentDialInFailures(
+  db: Db,
+  caller: string,
+  now: Date,
+  windowMinutes: number,
+): Promise<number> {
   const r = await one<{ n: string }>(
     db,
     `SELECT count(*) AS n FROM dial_in_failures WHERE caller = $1 AND failed_at > $2::timestamptz - make_interval(mins => $3)`,
@@ -146,14 +171,20 @@ export async function recentDialInFailures(db: Db, caller: string, now: Date, wi
   return Number(r?.n ?? 0);
 }
 
-export type AttemptMark = 'dial_started_at' | 'ringing_at' | 'answered_at' | 'voicemail_started_at' | 'ended_at';
+export type AttemptMark =
+  'dial_started_at' | 'ringing_at' | 'answered_at' | 'voicemail_started_at' | 'ended_at';
 
 /** Stamp a step of a call attempt (first time only). */
 export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
   await db.query(`UPDATE call_attempts SET ${mark} = coalesce(${mark}, $2) WHERE id = $1`, [attemptId, at]);
 }
 
-export async function recordAttemptCause(db: Db, attemptId: string, q850: number, durationSeconds: number | null): Promise<void> {
+export async function recordAttemptCause(
+  db: Db,
+  attemptId: string,
+  q850: number,
+  durationSeconds: number | null,
+): Promise<void> {
   await db.query(
     `UPDATE call_attempts SET q850_cause = coalesce(q850_cause, $2), duration_seconds = coalesce(duration_seconds, $3) WHERE id = $1`,
     [attemptId, q850, durationSeconds],
@@ -171,9 +202,11 @@ export async function campaignBalanceMillicents(db: Db, campaignId: string): Pro
 }
 
 export async function campaignRateMillicentsPerMinute(db: Db, campaignId: string): Promise<number> {
-  const r = await one<{ rate: string }>(db, `SELECT rate_cents_per_minute AS rate FROM campaigns WHERE id = $1`, [
-    campaignId,
-  ]);
+  const r = await one<{ rate: string }>(
+    db,
+    `SELECT rate_cents_per_minute AS rate FROM campaigns WHERE id = $1`,
+    [campaignId],
+  );
   if (!r) throw new QueueError('NOT_FOUND', 'campaign not found');
   return Math.round(Number(r.rate) * 1000);
 }

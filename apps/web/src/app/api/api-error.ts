@@ -44,5 +44,5 @@ export function toApiError(error: unknown, action: string): ApiError {
 }
 
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  return typeof value === 'object' && value !== null && 'statusCode' in value;
+  return typeof value === 'object' && value !== null && ('statusCode' in value || 'code' in value);
 }

@@ -1,80 +1,46 @@
 /**
- * The contract between the web app and the orchestrator, from the browser's side.
+ * The call screen's own view of the orchestrator. The wire shapes (what the routes answer and
+ * the Socket.IO event map) live in libs/contracts/src/call-screen.contract.ts, shared with the
+ * orchestrator; the services in this folder map them to the view model below.
  *
- * STATUS: proposed. Only the shapes named in issue 5's first slice are agreed; the server does
- * not implement these routes or socket events yet. When the orchestrator grows them, move these
- * types into a shared lib (STYLE.md: "DTO types shared with the API through a lib") and import
- * them from both sides instead of keeping this copy.
- *
- * Routes (all JSON, same origin, session cookie set by the server at login):
- *   POST /api/auth/login                  LoginRequest         -> LoginResponse   (401 bad credentials, 429 rate limited)
- *   GET  /api/auth/me                                          -> CurrentUser     (401 when not logged in)
- *   POST /api/auth/logout                                      -> 204
- *   GET  /api/me/projects                                      -> ProjectSummary[]
- *   POST /api/projects/:projectId/sessions StartSessionRequest -> CallSessionInfo (409 when the project is closed)
- *   POST /api/sessions/:sessionId/next                         -> ClaimedPhone | 204 when the queue is empty
- *   POST /api/sessions/:sessionId/call     (power modes)       -> 202, then `call.state` events
- *   POST /api/sessions/:sessionId/hangup   (power modes)       -> 202
- *   POST /api/sessions/:sessionId/voicemail (power modes)      -> 202
- *   POST /api/sessions/:sessionId/mute     MuteRequest         -> 204
- *   POST /api/sessions/:sessionId/outcome  RecordOutcomeRequest -> 204
- *   POST /api/sessions/:sessionId/end                          -> 204
- *   POST /api/voters/:voterId/notes        AddNoteRequest      -> 204
- * Socket.IO (path /socket.io, authenticated by the same session cookie, one room per session):
- *   server -> client: CallServerEvents. The server only pushes; the browser acts through HTTP.
+ * Routes used (same origin; the HttpOnly session cookie set at login authenticates them):
+ *   POST /api/auth/login | /api/auth/logout | /api/auth/accept, GET /api/auth/me
+ *   GET  /api/me/projects, GET /api/me/projects/:id (script, survey; 404 when not granted)
+ *   Standard dialing: POST /api/projects/:id/claims, POST /api/attempts/:id/outcome | /release
+ *   Power dialing by phone: POST /api/dial-sessions, POST /api/dial-sessions/:id/call | hangup |
+ *     voicemail | outcome | end, GET /api/me/attempts/:id (the voters of the engine's call)
+ *   Both: POST /api/me/attempts/:id/survey, POST /api/voters/:id/notes
+ * Socket.IO (path /socket.io, cookie-authenticated, handshake auth { sessionId }): the server
+ *   pushes `session.snapshot` on every (re)connection and `session.update` on every change.
  */
+export type {
+  AcceptInvitationRequest,
+  ApiErrorBody,
+  CallClientEvents,
+  CallServerEvents,
+  CallSessionNotice,
+  CallSessionView,
+  ClaimResultJson,
+  ClickResult,
+  CurrentUser,
+  LoginRequest,
+  LoginResponse,
+  OutcomeCode,
+  PhoneClaimJson,
+  ProjectDetail,
+  ProjectSummary,
+  StartedCallSession,
+  SurveyAnswersRequest,
+} from '../../../../../libs/contracts/src/call-screen.contract';
+import type { CallSessionView } from '../../../../../libs/contracts/src/call-screen.contract';
 
-// ---- accounts -------------------------------------------------------------------------------
-
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-
-export type UserRole = 'volunteer' | 'staff' | 'admin';
-
-export interface CurrentUser {
-  id: string;
-  email: string;
-  displayName?: string;
-  role: UserRole;
-}
-
-export interface LoginResponse {
-  user: CurrentUser;
-}
-
-/** The body of every 4xx/5xx answer (STYLE.md: errors with codes; never a raw 500 message). */
-export interface ApiErrorBody {
-  statusCode: number;
-  code?: string;
-  message?: string | string[];
-}
-
-// ---- projects -------------------------------------------------------------------------------
-
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  campaignName: string;
-  /** Inside the project's calling hours right now. */
-  open: boolean;
-  /** ISO 8601 instant of the next opening, when closed and one is scheduled. */
-  nextOpeningAt?: string;
-  /** The caller ID used in power-dialing modes (E.164). */
-  callerId?: string;
-}
-
-// ---- sessions and calls ---------------------------------------------------------------------
+// ---- the call screen's view model ----------------------------------------------------------
 
 /** SPEC §2: standard (volunteer dials by hand) and power dialing with a dial-in phone. */
 export type DialMode = 'standard' | 'power-phone';
 
-export interface StartSessionRequest {
-  mode: DialMode;
-}
-
 export interface SurveyOption {
+  /** The answer's tag (saved on the voter). */
   id: string;
   label: string;
 }
@@ -87,6 +53,7 @@ export interface SurveyQuestion {
 }
 
 export interface CallSessionInfo {
+  /** Power dialing: the dial session's id; standard dialing: an id made up by the browser. */
   id: string;
   projectId: string;
   projectName: string;
@@ -102,7 +69,7 @@ export interface CallSessionInfo {
   dialIn?: { number: string; pin: string };
 }
 
-export type LineType = 'landline' | 'mobile' | 'voip' | 'unknown';
+export type LineType = 'landline' | 'cell' | 'voip' | 'unknown';
 
 export interface ClaimedVoter {
   id: string;
@@ -118,7 +85,7 @@ export interface ClaimedVoter {
 }
 
 export interface ClaimedPhone {
-  /** The attempt the outcome will be recorded against (absent until the engine creates one). */
+  /** The attempt the outcome will be recorded against. */
   attemptId?: string;
   phone: { id: string; e164: string; lineType: LineType };
   voters: ClaimedVoter[];
@@ -140,14 +107,10 @@ export type CallState =
 export type Outcome =
   'successful' | 'voicemail' | 'refused' | 'busy' | 'no-answer' | 'failed' | 'wrong-number' | 'do-not-call';
 
-export interface MuteRequest {
-  muted: boolean;
-}
-
 export interface SurveyAnswer {
   voterId: string;
   questionId: string;
-  /** Option ids for single/multiple questions; the text for text questions. */
+  /** Option ids (answer tags) for single/multiple questions; the text for text questions. */
   value: string | string[];
 }
 
@@ -160,42 +123,5 @@ export interface RecordOutcomeRequest {
   surveyAnswers: SurveyAnswer[];
 }
 
-export interface AddNoteRequest {
-  text: string;
-}
-
-// ---- Socket.IO events (server -> client) ----------------------------------------------------
-
-export interface CallStateEvent {
-  sessionId: string;
-  attemptId?: string;
-  state: CallState;
-  /** ISO 8601 instant the engine saw the change. */
-  at: string;
-}
-
-export interface VolunteerLegEvent {
-  sessionId: string;
-  connected: boolean;
-}
-
-/** Sent on every (re)connection so a reconnecting browser has the current state at once. */
-export interface SessionSnapshotEvent {
-  session: CallSessionInfo;
-  phone: ClaimedPhone | null;
-  callState: CallState;
-  callStateAt: string | null;
-  volunteerLegConnected: boolean;
-  muted: boolean;
-}
-
-export interface CallServerEvents {
-  'session.snapshot': (event: SessionSnapshotEvent) => void;
-  'call.state': (event: CallStateEvent) => void;
-  'phone.claimed': (event: { sessionId: string; phone: ClaimedPhone }) => void;
-  'volunteer.leg': (event: VolunteerLegEvent) => void;
-  'session.ended': (event: { sessionId: string; reason: string }) => void;
-}
-
-/** The gateway only pushes (STYLE.md §3): the browser sends nothing over the socket. */
-export type CallClientEvents = Record<string, never>;
+/** A power-dial session's pushed view, kept beside the call state. */
+export type PowerView = CallSessionView;

@@ -17,4 +17,10 @@ export class AuthApi {
   async logout(): Promise<void> {
     await this.http.post<null>('/api/auth/logout', {}, 'log you out');
   }
+
+  /** Sets the password of an invited account (the invitation link's token). */
+  async acceptInvitation(token: string, password: string): Promise<CurrentUser> {
+    return (await this.http.post<{ user: CurrentUser }>('/api/auth/accept', { token, password }, 'set your password'))
+      .user;
+  }
 }

@@ -3,7 +3,10 @@ import type { CallSessionInfo, CallState } from '../api/api.types';
 import { formatPhone } from '../shared/format';
 import { LIVE_CALL_STATES } from './call-screen.state';
 
-/** SPEC §5.2: call, hang up, start voicemail, mute; and the mode's settings (dial-in, PIN). */
+/**
+ * SPEC §5.2: call, hang up, start voicemail; and the mode's settings (dial-in, PIN). Mute is
+ * left to the volunteer's own phone until the engine offers it (no mute route yet).
+ */
 @Component({
   selector: 'pb-call-controls',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -34,14 +37,6 @@ import { LIVE_CALL_STATES } from './call-screen.state';
           <button type="button" [disabled]="!canStartVoicemail()" (click)="startVoicemail.emit()">
             Start voicemail
           </button>
-          <button
-            type="button"
-            [attr.aria-pressed]="muted()"
-            [disabled]="!legConnected() || busy()"
-            (click)="toggleMute.emit(!muted())"
-          >
-            {{ muted() ? 'Unmute' : 'Mute' }}
-          </button>
         </div>
       }
     </section>
@@ -52,20 +47,18 @@ export class CallControlsComponent {
   readonly callState = input.required<CallState>();
   readonly e164 = input<string | null>(null);
   readonly legConnected = input(false);
-  readonly muted = input(false);
+  /** The engine accepts a "Call" now (power dialing). */
+  readonly callAvailable = input(false);
   readonly busy = input(false);
 
   readonly call = output<void>();
   readonly hangUp = output<void>();
   readonly startVoicemail = output<void>();
-  readonly toggleMute = output<boolean>();
 
   protected readonly phoneText = formatPhone;
   protected readonly formatted = computed(() => formatPhone(this.e164() ?? ''));
   private readonly live = computed(() => LIVE_CALL_STATES.includes(this.callState()));
-  protected readonly canCall = computed(
-    () => !this.busy() && this.legConnected() && !!this.e164() && this.callState() === 'idle',
-  );
+  protected readonly canCall = computed(() => !this.busy() && this.legConnected() && this.callAvailable());
   protected readonly canHangUp = computed(() => !this.busy() && this.live());
   protected readonly canStartVoicemail = computed(() => !this.busy() && this.callState() === 'answered');
 }

@@ -1,4 +1,4 @@
-import type { CallSessionInfo, ClaimedPhone, ClaimedVoter } from '../api/api.types';
+import type { CallSessionInfo, ClaimedPhone, ClaimedVoter, PowerView } from '../api/api.types';
 import {
   flaggedVoterIds,
   initialCallScreenState,
@@ -34,7 +34,7 @@ const newSession = (mode: CallSessionInfo['mode'] = 'standard'): CallSessionInfo
 
 const newPhone = (attemptId?: string): ClaimedPhone => ({
   attemptId,
-  phone: { id: 'ph1', e164: '+15555550100', lineType: 'mobile' },
+  phone: { id: 'ph1', e164: '+15555550100', lineType: 'cell' },
   voters: [newVoter('h1', false), newVoter('t1', true), newVoter('h2', false), newVoter('t2', true)],
 });
 
@@ -116,28 +116,52 @@ describe('call screen state', () => {
     expect(surveyAnswers(recorded)).toEqual([]);
   });
 
-  it('keeps unsent flags and answers when a reconnect snapshot shows the same phone', () => {
-    const worked = apply(
-      { type: 'session-started', session: newSession('power-phone') },
-      { type: 'phone-claimed', phone: newPhone() },
-      { type: 'wrong-number-toggled', voterId: 'h1' },
-      { type: 'survey-answered', voterId: 't1', questionId: 'q1', value: 'yes' },
-    );
-    const snapshot = reduceCallScreen(worked, {
-      type: 'snapshot',
-      snapshot: {
-        session: newSession('power-phone'),
-        phone: newPhone('a9'),
-        callState: 'answered',
-        callStateAt: '2026-01-01T10:01:00Z',
-        volunteerLegConnected: true,
-        muted: false,
-      },
+  it('follows pushed dial-session views, ignores stale ones, and keeps the volunteer’s work', () => {
+    const view = (stage: PowerView['stage'], at: string): PowerView => ({
+      sessionId: 's1',
+      stage,
+      stageEnteredAt: at,
+      call: stage === 'idle' || stage === 'awaiting-leg' ? null : { attemptId: 'a9', phone: '+15555550100', lineType: 'cell' },
+      pauseReason: null,
+      endReason: null,
+      browser: 'connected',
+      credits: 'available',
+      callButton: { available: true },
+      voicemailButton: null,
+      voicemailDropsPlaying: 0,
     });
-    expect(snapshot.phone?.attemptId).toBe('a9');
-    expect(flaggedVoterIds(snapshot)).toEqual(['h1']);
-    expect(surveyAnswers(snapshot)).toHaveLength(1);
-    expect(snapshot.callState).toBe('answered');
+    const started = apply(
+      { type: 'session-started', session: newSession('power-phone') },
+      { type: 'power-view', view: view('awaiting-leg', '2026-01-01T10:00:00Z'), notice: null },
+    );
+    expect(started.volunteerLegConnected).toBe(false);
+    const ringing = (
+      [
+      { type: 'power-view', view: view('idle', '2026-01-01T10:00:05Z'), notice: null },
+      { type: 'power-view', view: view('ringing', '2026-01-01T10:00:07Z'), notice: null },
+      { type: 'phone-claimed', phone: newPhone('a9') },
+      { type: 'wrong-number-toggled', voterId: 'h1' },
+      ] as CallScreenEvent[]
+    ).reduce(reduceCallScreen, started);
+    expect(ringing.volunteerLegConnected).toBe(true);
+    expect(ringing.callState).toBe('ringing');
+    expect(outcomeBlocker(ringing, 'successful')).toBe('Wait until the call is answered or ends.');
+    const answered = reduceCallScreen(ringing, {
+      type: 'power-view',
+      view: view('connected', '2026-01-01T10:00:09Z'),
+      notice: null,
+    });
+    expect(answered.callState).toBe('answered');
+    expect(flaggedVoterIds(answered)).toEqual(['h1']);
+    // A snapshot older than what is shown changes nothing.
+    const late = reduceCallScreen(answered, { type: 'power-view', view: view('ringing', '2026-01-01T10:00:07Z'), notice: null });
+    expect(late).toBe(answered);
+    const busy = reduceCallScreen(ringing, {
+      type: 'power-view',
+      view: view('idle', '2026-01-01T10:00:10Z'),
+      notice: { kind: 'call-ended', outcome: 'busy', cause: null },
+    });
+    expect(busy.callState).toBe('busy');
   });
 
   it('fills the script with the voter and volunteer names as plain text', () => {

@@ -6,11 +6,12 @@
  */
 import type {
   CallSessionInfo,
+  CallSessionNotice,
   CallState,
   ClaimedPhone,
   ClaimedVoter,
   Outcome,
-  SessionSnapshotEvent,
+  PowerView,
   SurveyAnswer,
 } from '../api/api.types';
 
@@ -34,11 +35,13 @@ export interface CallScreenState {
   /** voterId -> questionId -> answer, for the current phone only. */
   answers: Readonly<Record<string, Readonly<Record<string, AnswerValue>>>>;
   muted: boolean;
+  /** Power dialing: the dial session's last pushed view. */
+  view: PowerView | null;
 }
 
 export type CallScreenEvent =
   | { type: 'session-started'; session: CallSessionInfo }
-  | { type: 'snapshot'; snapshot: SessionSnapshotEvent }
+  | { type: 'power-view'; view: PowerView; notice: CallSessionNotice | null }
   | { type: 'connection-changed'; connection: ConnectionStatus }
   | { type: 'volunteer-leg'; connected: boolean }
   | { type: 'phone-claimed'; phone: ClaimedPhone }
@@ -63,6 +66,7 @@ export const initialCallScreenState: CallScreenState = {
   selectedVoterId: null,
   answers: {},
   muted: false,
+  view: null,
 };
 
 export function reduceCallScreen(state: CallScreenState, event: CallScreenEvent): CallScreenState {
@@ -70,24 +74,17 @@ export function reduceCallScreen(state: CallScreenState, event: CallScreenEvent)
     case 'session-started':
       return { ...initialCallScreenState, session: event.session, connection: state.connection };
 
-    case 'snapshot': {
-      const { snapshot } = event;
-      const samePhone = !!snapshot.phone && snapshot.phone.phone.id === state.phone?.phone.id;
-      // Same phone as before the reconnect: keep the volunteer's unsent work (flags, answers).
-      const base = samePhone ? state : withClaimedPhone(state, snapshot.phone);
-      const phone =
-        samePhone && state.phone && snapshot.phone
-          ? { ...state.phone, attemptId: snapshot.phone.attemptId ?? state.phone.attemptId }
-          : base.phone;
+    case 'power-view': {
+      const { view, notice } = event;
+      // A push older than what the screen shows (delivered late, or a snapshot) must not win.
+      if (state.view && Date.parse(view.stageEnteredAt) < Date.parse(state.view.stageEnteredAt)) return state;
+      const callState = callStateOf(view, notice, state.callState);
       return {
-        ...base,
-        session: snapshot.session,
-        phone,
-        queueEmpty: false,
-        callState: snapshot.callState,
-        callStateAt: snapshot.callStateAt,
-        volunteerLegConnected: snapshot.volunteerLegConnected,
-        muted: snapshot.muted,
+        ...state,
+        view,
+        volunteerLegConnected: legConnected(view),
+        callState,
+        callStateAt: view.stageEnteredAt,
       };
     }
 
@@ -102,7 +99,10 @@ export function reduceCallScreen(state: CallScreenState, event: CallScreenEvent)
       };
 
     case 'phone-claimed':
-      return { ...withClaimedPhone(state, event.phone), callState: 'idle', callStateAt: null };
+      // Power dialing: the engine claimed it and its call state is already being pushed.
+      return state.view
+        ? withClaimedPhone(state, event.phone)
+        : { ...withClaimedPhone(state, event.phone), callState: 'idle', callStateAt: null };
 
     case 'queue-empty':
       return { ...withClaimedPhone(state, null), queueEmpty: true, callState: 'idle', callStateAt: null };
@@ -145,6 +145,43 @@ export function reduceCallScreen(state: CallScreenState, event: CallScreenEvent)
 
     case 'session-ended':
       return { ...initialCallScreenState };
+  }
+}
+
+// ---- power dialing ------------------------------------------------------------------------
+
+/** The volunteer's phone is in their bridge (dialled in with the PIN and not dropped). */
+export function legConnected(view: PowerView): boolean {
+  if (view.stage === 'awaiting-leg' || view.stage === 'ended') return false;
+  return !(view.stage === 'paused' && view.pauseReason === 'volunteer-leg-lost');
+}
+
+/** The call status shown for a dial session's stage (and the notice that came with it). */
+export function callStateOf(view: PowerView, notice: CallSessionNotice | null, previous: CallState): CallState {
+  if (notice?.kind === 'call-ended') {
+    return notice.outcome === 'no_answer'
+      ? 'no-answer'
+      : notice.outcome === 'voicemail'
+        ? 'voicemail-playing'
+        : notice.outcome;
+  }
+  switch (view.stage) {
+    case 'claiming':
+    case 'dialing':
+      return 'dialing';
+    case 'ringing':
+      return 'ringing';
+    case 'connected':
+      return 'answered';
+    case 'voicemail-dropping':
+      return 'voicemail-playing';
+    case 'wrap-up':
+      return 'wrap-up';
+    case 'idle':
+      // After an automatic outcome the engine is idle again: keep showing how the call ended.
+      return ['busy', 'no-answer', 'failed', 'voicemail-playing'].includes(previous) ? previous : 'idle';
+    default:
+      return 'idle';
   }
 }
 
@@ -209,11 +246,14 @@ export function outcomeBlocker(state: CallScreenState, outcome: Outcome): string
   if (outcome === 'wrong-number' && flaggedVoterIds(state).length === 0) {
     return 'Flag each voter who cannot be reached at this number first.';
   }
-  if (
-    state.session.mode !== 'standard' &&
-    ['dialing', 'ringing', 'voicemail-playing'].includes(state.callState)
-  ) {
-    return 'Wait until the call is answered or ends.';
+  if (state.session.mode !== 'standard') {
+    const stage = state.view?.stage;
+    if (stage === 'dialing' || stage === 'ringing' || stage === 'claiming') {
+      return 'Wait until the call is answered or ends.';
+    }
+    if (stage !== 'connected' && stage !== 'wrap-up') {
+      return 'The system recorded this call’s result itself; press Call for the next number.';
+    }
   }
   return null;
 }

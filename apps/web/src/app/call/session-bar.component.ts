@@ -42,13 +42,15 @@ const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
           <dt>Caller ID</dt>
           <dd>{{ callerId() }}</dd>
         </div>
-        <div>
-          <dt>Updates</dt>
-          <dd>
-            <span class="dot" [attr.data-connection]="connection()" aria-hidden="true"></span
-            >{{ connectionLabel() }}
-          </dd>
-        </div>
+        @if (session().mode !== 'standard') {
+          <div>
+            <dt>Updates</dt>
+            <dd>
+              <span class="dot" [attr.data-connection]="connection()" aria-hidden="true"></span
+              >{{ connectionLabel() }}
+            </dd>
+          </div>
+        }
       </dl>
       <button type="button" (click)="endSession.emit()">End session</button>
     </div>

@@ -1,0 +1,116 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { DataSource } from 'typeorm';
+import type { Server, Socket } from 'socket.io';
+import type { UserRow } from '@phonebank/persistence';
+import type {
+  CallClientEvents,
+  CallServerEvents,
+  SessionUpdateEvent,
+  SocketHandshakeAuth,
+} from '../../../../libs/contracts/src/call-screen.contract';
+import { SOCKET_PATH } from '../../../../libs/contracts/src/call-screen.contract';
+import { authenticate } from '../auth/request-user';
+import { DialSessionService, type SessionUpdate } from '../power-dial/dial-session.service';
+
+interface SocketData {
+  user: UserRow & { campaignId: string };
+  /** The dial session this socket follows, once its ownership is checked. */
+  sessionId: string | null;
+}
+
+type CallsServer = Server<CallClientEvents, CallServerEvents, Record<string, never>, SocketData>;
+type CallsSocket = Socket<CallClientEvents, CallServerEvents, Record<string, never>, SocketData>;
+
+const STAFF = new Set(['admin', 'organizer']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+export const campaignRoom = (campaignId: string) => `campaign:${campaignId}`;
+
+/** The wire form of an update; the assignment checks the domain view fits the shared contract. */
+function toEvent(update: SessionUpdate): SessionUpdateEvent {
+  return { sessionId: update.sessionId, view: update.view, notice: update.notice };
+}
+
+/**
+ * Pushes dial-session states to call screens (SPEC §5.1), on the HTTP server's own port and
+ * origin. It only pushes: browsers act over HTTP. Authentication happens at the handshake with
+ * the same `authenticate` as HTTP (the login session cookie, or an API token in `auth.token`).
+ * One room per dial session, joined only by its owner; staff also join their campaign's room.
+ */
+@WebSocketGateway({ path: SOCKET_PATH, serveClient: false, cors: false })
+export class CallsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  @WebSocketServer() private server!: CallsServer;
+  private readonly logger = new Logger('CallsGateway');
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sessions: DialSessionService,
+  ) {}
+
+  afterInit(server: CallsServer): void {
+    server.use((socket, next) => {
+      const auth = (socket.handshake.auth ?? {}) as SocketHandshakeAuth;
+      authenticate(this.ds, {
+        cookie: socket.handshake.headers.cookie,
+        authorization: socket.handshake.headers.authorization,
+        token: typeof auth.token === 'string' ? auth.token : undefined,
+      })
+        .then((user) => {
+          if (!user?.campaignId) return next(new Error('UNAUTHENTICATED'));
+          socket.data.user = user as SocketData['user'];
+          socket.data.sessionId = null;
+          next();
+        })
+        .catch(() => next(new Error('UNAVAILABLE')));
+    });
+    this.unsubscribe = this.sessions.onUpdate((update) => {
+      const event = toEvent(update);
+      server.to(sessionRoom(update.sessionId)).to(campaignRoom(update.campaignId)).emit('session.update', event);
+    });
+  }
+
+  async handleConnection(socket: CallsSocket): Promise<void> {
+    const { user } = socket.data;
+    if (STAFF.has(user.role)) await socket.join(campaignRoom(user.campaignId));
+    const wanted = (socket.handshake.auth as SocketHandshakeAuth | undefined)?.sessionId;
+    if (typeof wanted !== 'string' || !UUID.test(wanted)) return;
+    let view;
+    try {
+      view = this.sessions.view(user, wanted); // throws unless the user owns this live session
+    } catch {
+      socket.emit('session.error', { code: 'NOT_FOUND', message: 'dial session not found or already ended' });
+      return;
+    }
+    socket.data.sessionId = wanted;
+    await socket.join(sessionRoom(wanted));
+    if (view.browser === 'disconnected') {
+      await this.sessions.browserPresence(wanted, true);
+      view = this.sessions.view(user, wanted);
+    }
+    socket.emit('session.snapshot', { sessionId: wanted, view });
+  }
+
+  async handleDisconnect(socket: CallsSocket): Promise<void> {
+    const sessionId = socket.data.sessionId;
+    if (!sessionId) return;
+    // Another tab of the same volunteer may still follow the session.
+    const left = await this.server.in(sessionRoom(sessionId)).fetchSockets();
+    if (left.length > 0) return;
+    await this.sessions.browserPresence(sessionId, false).catch((error: unknown) => {
+      this.logger.warn(`browser presence for session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+}
