@@ -21,16 +21,21 @@ npm run --silent build
 if [ -f apps/web/angular.json ]; then npm run --silent build:web; fi
 
 say "3/6 Asterisk"
+started_asterisk=0
 if [ -z "${ASTERISK_ARI_URL:-}" ]; then
+  if ! bash asterisk/provision.sh status >/dev/null 2>&1; then started_asterisk=1; fi
   bash asterisk/provision.sh start
 fi
 
 pids=()
+stopped=0
 cleanup() {
+  [ "$stopped" = 1 ] && return
+  stopped=1
   say "stopping…"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -z "${ASTERISK_ARI_URL:-}" ]; then bash asterisk/provision.sh stop || true; fi
+  if [ "$started_asterisk" = 1 ]; then bash asterisk/provision.sh stop || true; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -41,7 +46,8 @@ sipp -sf tests/sipp/voter-trunk.xml -i 127.0.0.1 -p "${VOTER_TRUNK_PORT:-5070}" 
 pids+=($!)
 
 say "5/6 orchestrator (database migrations run at start)"
-node dist/apps/orchestrator/src/main.js &
+rm -f .data/demo.json
+PHONEBANK_DEMO=1 node dist/apps/orchestrator/src/main.js &
 orchestrator=$!
 pids+=("$orchestrator")
 url="http://${HTTP_HOST:-127.0.0.1}:${HTTP_PORT:-3000}"
@@ -52,12 +58,10 @@ for _ in $(seq 1 240); do
 done
 curl -fsS -m 2 "$url/health" >/dev/null || die "the orchestrator did not answer on $url/health within 2 minutes."
 
-say "6/6 demo campaign"
-if [ -f dist/scripts/demo/seed-demo.js ]; then
-  node dist/scripts/demo/seed-demo.js "$url"
-else
-  say "  (no demo seed in this build)"
-fi
+say "6/6 demo: a volunteer dials in and calls the demo voters (simulated trunk)"
+for _ in $(seq 1 20); do [ -s .data/demo.json ] && break; sleep 0.5; done
+npx ts-node --transpile-only scripts/demo/autopilot.ts .data/demo.json &
+pids+=($!)
 
 cat >&2 <<INFO
 

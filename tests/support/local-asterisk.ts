@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseEnvFile } from '@phonebank/config';
+import { parseEnvFile } from '../../libs/config/src/config.schema';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const PROVISION = join(REPO_ROOT, 'asterisk', 'provision.sh');

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@phonebank/config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { DialerModule } from './dialer/dialer.module';
 import { HealthModule } from './health/health.module';
 import { PbxModule } from './pbx/pbx.module';
@@ -23,6 +24,7 @@ export class AppModule {
         QueueApiModule,
         PowerDialModule,
         WebModule.forRoot(),
+        DemoModule,
       ],
     };
   }

@@ -130,14 +130,7 @@ export type ClaimResultJson =
 
 /** SPEC §3, as the API spells them. */
 export type OutcomeCode =
-  | 'successful'
-  | 'voicemail'
-  | 'refused'
-  | 'busy'
-  | 'no_answer'
-  | 'failed'
-  | 'wrong_number'
-  | 'do_not_call';
+  'successful' | 'voicemail' | 'refused' | 'busy' | 'no_answer' | 'failed' | 'wrong_number' | 'do_not_call';
 
 export interface SurveyAnswerInput {
   voterId: string;

@@ -1,4 +1,11 @@
-import { ConflictException, HttpException, HttpStatus, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   acceptInvitation,
@@ -35,11 +42,20 @@ export class AccountsService {
     private readonly limiter: LoginRateLimiter,
   ) {}
 
-  async login(email: string, password: string, client: { ip: string; userAgent?: string | undefined }): Promise<StartedLogin> {
+  async login(
+    email: string,
+    password: string,
+    client: { ip: string; userAgent?: string | undefined },
+  ): Promise<StartedLogin> {
     const wait = this.limiter.retryAfterSeconds(email, client.ip);
     if (wait > 0) {
       throw new HttpException(
-        { statusCode: 429, code: 'RATE_LIMITED', message: `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minute(s).`, retryAfterSeconds: wait },
+        {
+          statusCode: 429,
+          code: 'RATE_LIMITED',
+          message: `Too many failed logins. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+          retryAfterSeconds: wait,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
@@ -84,9 +100,13 @@ export class AccountsService {
       now: new Date(),
       ttlSeconds: INVITATION_TTL_SECONDS,
     });
-    if (created === 'EMAIL_TAKEN') throw new ConflictException({ code: 'EMAIL_TAKEN', message: 'This email belongs to another account.' });
+    if (created === 'EMAIL_TAKEN')
+      throw new ConflictException({ code: 'EMAIL_TAKEN', message: 'This email belongs to another account.' });
     if (created === 'ALREADY_ACTIVE')
-      throw new ConflictException({ code: 'ALREADY_ACTIVE', message: 'This person has already set a password.' });
+      throw new ConflictException({
+        code: 'ALREADY_ACTIVE',
+        message: 'This person has already set a password.',
+      });
     const inviteUrl = `${appOrigin}/accept-invite?token=${created.token}`;
     this.logger.log(`invitation for ${email} (no mail server configured; send them this link): ${inviteUrl}`);
     return { userId: created.user.id, email, expiresAt: created.expiresAt.toISOString(), inviteUrl };
@@ -95,7 +115,15 @@ export class AccountsService {
   async accept(token: string, password: string): Promise<CurrentUser> {
     const passwordHash = await this.hasher.hash(password);
     const user = await acceptInvitation(this.ds, { token, passwordHash, now: new Date() });
-    if (!user) throw new HttpException({ statusCode: 410, code: 'INVITATION_INVALID', message: 'This invitation link is invalid, used or expired. Ask for a new one.' }, HttpStatus.GONE);
+    if (!user)
+      throw new HttpException(
+        {
+          statusCode: 410,
+          code: 'INVITATION_INVALID',
+          message: 'This invitation link is invalid, used or expired. Ask for a new one.',
+        },
+        HttpStatus.GONE,
+      );
     return this.describe(user);
   }
 

@@ -43,10 +43,19 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Email + password → HttpOnly SameSite=Strict session cookie (rate limited per email and IP)' })
-  async login(@Body() dto: LoginDto, @Req() req: HttpRequest, @Res({ passthrough: true }) res: HttpResponse): Promise<LoginResponse> {
+  @ApiOperation({
+    summary: 'Email + password → HttpOnly SameSite=Strict session cookie (rate limited per email and IP)',
+  })
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ): Promise<LoginResponse> {
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const started = await this.accounts.login(dto.email, dto.password, { ip, userAgent: req.headers['user-agent'] });
+    const started = await this.accounts.login(dto.email, dto.password, {
+      ip,
+      userAgent: req.headers['user-agent'],
+    });
     res.cookie(SESSION_COOKIE, started.token, { ...cookieOptions(req), expires: started.expiresAt });
     res.setHeader('Cache-Control', 'no-store');
     return { user: started.user, expiresAt: started.expiresAt.toISOString() };
@@ -68,8 +77,15 @@ export class AuthController {
   @Post('invitations')
   @UseGuards(SessionAuthGuard)
   @Roles('admin', 'organizer')
-  @ApiOperation({ summary: 'Invite a volunteer (or organizer) by email; the link is logged when no mail server is configured' })
-  invite(@CurrentUser() user: AuthedRequest['user'], @Body() dto: InvitationDto, @Req() req: HttpRequest): Promise<InvitationResponse> {
+  @ApiOperation({
+    summary:
+      'Invite a volunteer (or organizer) by email; the link is logged when no mail server is configured',
+  })
+  invite(
+    @CurrentUser() user: AuthedRequest['user'],
+    @Body() dto: InvitationDto,
+    @Req() req: HttpRequest,
+  ): Promise<InvitationResponse> {
     const origin = `${req.protocol ?? 'http'}://${req.headers.host ?? 'localhost'}`;
     return this.accounts.invite(user, dto, origin);
   }

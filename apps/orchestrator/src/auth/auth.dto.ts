@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import type {
   AcceptInvitationRequest,
   InvitationRequest,
@@ -21,12 +32,19 @@ export class LoginDto implements LoginRequest {
 export class InvitationDto implements InvitationRequest {
   @ApiProperty() @IsEmail() @MaxLength(320) email!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ enum: ['volunteer', 'organizer'] }) @IsOptional() @IsIn(['volunteer', 'organizer']) role?: 'volunteer' | 'organizer';
+  @ApiPropertyOptional({ enum: ['volunteer', 'organizer'] })
+  @IsOptional()
+  @IsIn(['volunteer', 'organizer'])
+  role?: 'volunteer' | 'organizer';
 }
 
 export class AcceptInvitationDto implements AcceptInvitationRequest {
   @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_-]{20,100}$/) token!: string;
-  @ApiProperty({ minLength: PASSWORD_MIN }) @IsString() @MinLength(PASSWORD_MIN) @MaxLength(PASSWORD_MAX) password!: string;
+  @ApiProperty({ minLength: PASSWORD_MIN })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
+  password!: string;
 }
 
 class SurveyAnswerDto implements SurveyAnswerInput {

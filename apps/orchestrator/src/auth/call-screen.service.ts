@@ -27,7 +27,10 @@ export class CallScreenService {
   constructor(private readonly ds: DataSource) {}
 
   async myProjects(user: CampaignUser): Promise<ProjectSummary[]> {
-    const [projects, campaign] = await Promise.all([listProjectsForUser(this.ds, user), campaignName(this.ds, user.campaignId)]);
+    const [projects, campaign] = await Promise.all([
+      listProjectsForUser(this.ds, user),
+      campaignName(this.ds, user.campaignId),
+    ]);
     const now = systemClock.now();
     return projects.map((p) => summary(p, campaign ?? '', now));
   }
@@ -57,26 +60,54 @@ export class CallScreenService {
   }
 
   /** Survey answers for the voters on an attempt's phone; each answer must be one of the question's. */
-  async saveSurvey(user: CampaignUser, attemptId: string, answers: SurveyAnswerInput[]): Promise<{ saved: number }> {
+  async saveSurvey(
+    user: CampaignUser,
+    attemptId: string,
+    answers: SurveyAnswerInput[],
+  ): Promise<{ saved: number }> {
     const a = await this.ownAttempt(user, attemptId);
     const project = await getProject(this.ds, user.campaignId, a.project_id);
-    const questions = new Map((project?.surveyQuestions ?? []).map((q) => [q.id, new Set(q.answers.map((x) => x.tag))]));
+    const questions = new Map(
+      (project?.surveyQuestions ?? []).map((q) => [q.id, new Set(q.answers.map((x) => x.tag))]),
+    );
     const bad = answers.find((x) => !questions.get(x.questionId)?.has(x.tag));
-    if (bad) throw new UnprocessableEntityException({ code: 'INVALID_ANSWER', message: `"${bad.tag}" is not an answer to question "${bad.questionId}"` });
-    const saved = await saveSurveyAnswers(this.ds, { attemptId, userId: user.id, answers, now: systemClock.now() });
-    if (saved !== answers.length) throw new UnprocessableEntityException({ code: 'INVALID_VOTER', message: 'a voter is not on this call’s phone' });
+    if (bad)
+      throw new UnprocessableEntityException({
+        code: 'INVALID_ANSWER',
+        message: `"${bad.tag}" is not an answer to question "${bad.questionId}"`,
+      });
+    const saved = await saveSurveyAnswers(this.ds, {
+      attemptId,
+      userId: user.id,
+      answers,
+      now: systemClock.now(),
+    });
+    if (saved !== answers.length)
+      throw new UnprocessableEntityException({
+        code: 'INVALID_VOTER',
+        message: 'a voter is not on this call’s phone',
+      });
     return { saved };
   }
 
   private async accessibleProject(user: CampaignUser, projectId: string): Promise<ProjectRow> {
-    const p = (await userCanAccessProject(this.ds, user, projectId)) ? await getProject(this.ds, user.campaignId, projectId) : undefined;
+    const p = (await userCanAccessProject(this.ds, user, projectId))
+      ? await getProject(this.ds, user.campaignId, projectId)
+      : undefined;
     if (!p) throw new NotFoundException({ code: 'NOT_FOUND', message: 'project not found' });
     return p;
   }
 
   /** An attempt of the user's campaign on a project they may call; a volunteer's own only. */
   private async ownAttempt(user: CampaignUser, attemptId: string) {
-    const a = await one<{ project_id: string; phone_id: string; e164: string; user_id: string | null; line_type: string; attempts: number }>(
+    const a = await one<{
+      project_id: string;
+      phone_id: string;
+      e164: string;
+      user_id: string | null;
+      line_type: string;
+      attempts: number;
+    }>(
       this.ds,
       `SELECT a.project_id, a.phone_id, a.e164, a.user_id, p.line_type, p.attempts
        FROM call_attempts a JOIN phones p ON p.id = a.phone_id WHERE a.id = $1 AND a.campaign_id = $2`,

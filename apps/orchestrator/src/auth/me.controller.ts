@@ -1,6 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PhoneClaimJson, ProjectDetail, ProjectSummary } from '../../../../libs/contracts/src/call-screen.contract';
+import type {
+  PhoneClaimJson,
+  ProjectDetail,
+  ProjectSummary,
+} from '../../../../libs/contracts/src/call-screen.contract';
 import { SurveyAnswersDto } from './auth.dto';
 import { CallScreenService } from './call-screen.service';
 import { CurrentUser, SessionAuthGuard, type AuthedRequest } from './session-auth.guard';
@@ -35,7 +39,11 @@ export class MeController {
   @Post('attempts/:id/survey')
   @HttpCode(200)
   @ApiOperation({ summary: 'Survey answers for voters on the call; each answer’s tag is saved on the voter' })
-  survey(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string, @Body() dto: SurveyAnswersDto): Promise<{ saved: number }> {
+  survey(
+    @CurrentUser() user: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SurveyAnswersDto,
+  ): Promise<{ saved: number }> {
     return this.screen.saveSurvey(user, id, dto.answers);
   }
 }

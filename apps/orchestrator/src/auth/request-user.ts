@@ -34,7 +34,11 @@ export function bearerToken(authorization: string | undefined): string | undefin
  * The one authentication of the API and the socket gateway: the login session cookie, else an
  * API bearer token. Undefined when neither names a user.
  */
-export async function authenticate(ds: DataSource, credentials: Credentials, now = new Date()): Promise<UserRow | undefined> {
+export async function authenticate(
+  ds: DataSource,
+  credentials: Credentials,
+  now = new Date(),
+): Promise<UserRow | undefined> {
   const session = readCookie(credentials.cookie, SESSION_COOKIE);
   if (session && session.length <= 100) {
     const user = await findUserBySessionToken(ds, session, now);

@@ -1,5 +1,11 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { ForbiddenException, Injectable, SetMetadata, UnauthorizedException, createParamDecorator } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { IncomingMessage } from 'node:http';
@@ -8,7 +14,8 @@ import { authenticate } from './request-user';
 
 export const ROLES_KEY = 'phonebank:roles';
 /** Roles allowed on a route (default: any signed-in campaign user). */
-export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES_KEY, roles);
 
 export type AuthedRequest = IncomingMessage & { user: UserRow & { campaignId: string } };
 
@@ -31,11 +38,22 @@ export class SessionAuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const user = await authenticate(this.ds, { cookie: req.headers.cookie, authorization: req.headers.authorization });
-    if (!user) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'log in first (or send a bearer token)' });
+    const user = await authenticate(this.ds, {
+      cookie: req.headers.cookie,
+      authorization: req.headers.authorization,
+    });
+    if (!user)
+      throw new UnauthorizedException({
+        code: 'UNAUTHENTICATED',
+        message: 'log in first (or send a bearer token)',
+      });
     if (!user.campaignId) throw new ForbiddenException({ code: 'FORBIDDEN', message: 'not a campaign user' });
-    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
-    if (roles && !roles.includes(user.role)) throw new ForbiddenException({ code: 'FORBIDDEN', message: 'not allowed for your role' });
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
+    if (roles && !roles.includes(user.role))
+      throw new ForbiddenException({ code: 'FORBIDDEN', message: 'not allowed for your role' });
     req.user = user as AuthedRequest['user'];
     return true;
   }

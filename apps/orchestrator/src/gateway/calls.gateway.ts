@@ -46,7 +46,9 @@ function toEvent(update: SessionUpdate): SessionUpdateEvent {
  * One room per dial session, joined only by its owner; staff also join their campaign's room.
  */
 @WebSocketGateway({ path: SOCKET_PATH, serveClient: false, cors: false })
-export class CallsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class CallsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   @WebSocketServer() private server!: CallsServer;
   private readonly logger = new Logger('CallsGateway');
   private unsubscribe?: () => void;
@@ -74,7 +76,10 @@ export class CallsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     });
     this.unsubscribe = this.sessions.onUpdate((update) => {
       const event = toEvent(update);
-      server.to(sessionRoom(update.sessionId)).to(campaignRoom(update.campaignId)).emit('session.update', event);
+      server
+        .to(sessionRoom(update.sessionId))
+        .to(campaignRoom(update.campaignId))
+        .emit('session.update', event);
     });
   }
 
@@ -106,7 +111,9 @@ export class CallsGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const left = await this.server.in(sessionRoom(sessionId)).fetchSockets();
     if (left.length > 0) return;
     await this.sessions.browserPresence(sessionId, false).catch((error: unknown) => {
-      this.logger.warn(`browser presence for session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `browser presence for session ${sessionId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 

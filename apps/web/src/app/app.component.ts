@@ -12,7 +12,7 @@ import { CurrentUserStore } from './auth/current-user.store';
     <header class="app-header">
       <a class="brand" routerLink="/projects">Phone bank</a>
       @if (users.user(); as user) {
-        <span class="who">{{ user.displayName || user.email }}</span>
+        <span class="who">{{ user.name || user.email }}</span>
         <button type="button" class="link-button" (click)="logout()">Log out</button>
       }
     </header>

@@ -27,16 +27,28 @@ interface UserRaw {
   name: string;
   email: string | null;
 }
-const toUser = (r: UserRaw): UserRow => ({ id: r.id, campaignId: r.campaign_id, role: r.role, name: r.name, email: r.email });
+const toUser = (r: UserRaw): UserRow => ({
+  id: r.id,
+  campaignId: r.campaign_id,
+  role: r.role,
+  name: r.name,
+  email: r.email,
+});
 const USER_COLUMNS = 'u.id, u.campaign_id, u.role, u.name, u.email';
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  const r = await one<UserRaw>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL`, [id]);
+  const r = await one<UserRaw>(
+    db,
+    `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL`,
+    [id],
+  );
   return r && toUser(r);
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  const r = await one<UserRaw>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
+  const r = await one<UserRaw>(db, `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [
+    email,
+  ]);
   return r && toUser(r);
 }
 
@@ -53,8 +65,17 @@ export async function findLoginCredentials(
   return r && { user: toUser(r), passwordHash: r.password_hash };
 }
 
-export async function setPasswordHash(db: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
-  await db.query('UPDATE users SET password_hash = $2, password_set_at = $3 WHERE id = $1', [userId, passwordHash, now]);
+export async function setPasswordHash(
+  db: Db,
+  userId: string,
+  passwordHash: string,
+  now: Date,
+): Promise<void> {
+  await db.query('UPDATE users SET password_hash = $2, password_set_at = $3 WHERE id = $1', [
+    userId,
+    passwordHash,
+    now,
+  ]);
 }
 
 export async function campaignName(db: Db, campaignId: string | null): Promise<string | null> {
@@ -80,7 +101,15 @@ export type InvitationRefusal = 'EMAIL_TAKEN' | 'ALREADY_ACTIVE';
  */
 export async function createInvitation(
   db: Db,
-  input: { campaignId: string; email: string; name: string; role: UserRole; invitedBy: string; now: Date; ttlSeconds: number },
+  input: {
+    campaignId: string;
+    email: string;
+    name: string;
+    role: UserRole;
+    invitedBy: string;
+    now: Date;
+    ttlSeconds: number;
+  },
 ): Promise<CreatedInvitation | InvitationRefusal> {
   const existing = await one<UserRaw & { password_hash: string | null }>(
     db,
@@ -100,19 +129,16 @@ export async function createInvitation(
     );
     user = toUser(r!);
   }
-  await db.query('UPDATE user_invitations SET expires_at = least(expires_at, $2) WHERE user_id = $1 AND accepted_at IS NULL', [
-    user.id,
-    input.now,
-  ]);
+  await db.query(
+    'UPDATE user_invitations SET expires_at = least(expires_at, $2) WHERE user_id = $1 AND accepted_at IS NULL',
+    [user.id, input.now],
+  );
   const { token, hash } = newSecretToken();
   const expiresAt = new Date(input.now.getTime() + input.ttlSeconds * 1000);
-  await db.query('INSERT INTO user_invitations (user_id, token_hash, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
-    user.id,
-    hash,
-    input.invitedBy,
-    input.now,
-    expiresAt,
-  ]);
+  await db.query(
+    'INSERT INTO user_invitations (user_id, token_hash, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+    [user.id, hash, input.invitedBy, input.now, expiresAt],
+  );
   return { user, token, expiresAt };
 }
 
@@ -126,8 +152,11 @@ export async function acceptInvitation(
 ): Promise<UserRow | undefined> {
   const r = await one<{ user_id: string }>(
     db,
-    `UPDATE user_invitations SET accepted_at = $2
-     WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2 RETURNING user_id`,
+    // (A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not rows.)
+    `WITH used AS (
+       UPDATE user_invitations SET accepted_at = $2
+       WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2 RETURNING user_id
+     ) SELECT user_id FROM used`,
     [hashSecretToken(input.token), input.now],
   );
   if (!r) return undefined;
@@ -167,7 +196,11 @@ export async function deleteLoginSession(db: Db, token: string): Promise<void> {
 
 /** Drop expired sessions (a sweeper may call this; lookups ignore them anyway). */
 export async function purgeExpiredLoginSessions(db: Db, now: Date): Promise<number> {
-  const r = await rows<{ id: string }>(db, 'DELETE FROM login_sessions WHERE expires_at <= $1 RETURNING id', [now]);
+  const r = await rows<{ id: string }>(
+    db,
+    'WITH gone AS (DELETE FROM login_sessions WHERE expires_at <= $1 RETURNING id) SELECT id FROM gone',
+    [now],
+  );
   return r.length;
 }
 

@@ -20,7 +20,12 @@ export class AuthApi {
 
   /** Sets the password of an invited account (the invitation link's token). */
   async acceptInvitation(token: string, password: string): Promise<CurrentUser> {
-    return (await this.http.post<{ user: CurrentUser }>('/api/auth/accept', { token, password }, 'set your password'))
-      .user;
+    return (
+      await this.http.post<{ user: CurrentUser }>(
+        '/api/auth/accept',
+        { token, password },
+        'set your password',
+      )
+    ).user;
   }
 }

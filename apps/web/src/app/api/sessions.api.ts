@@ -110,12 +110,22 @@ export class SessionsApi {
       await this.http.post(`/api/me/attempts/${enc(attemptId)}/survey`, { answers }, 'save the survey');
     }
     const outcome = OUTCOME_CODES[request.outcome];
-    const wrong = request.wrongNumberVoterIds.length > 0 ? { wrongVoterIds: request.wrongNumberVoterIds } : {};
+    const wrong =
+      request.wrongNumberVoterIds.length > 0 ? { wrongVoterIds: request.wrongNumberVoterIds } : {};
     if (session.mode === 'standard') {
-      await this.http.post(`/api/attempts/${enc(attemptId)}/outcome`, { outcome, ...wrong }, 'record the outcome');
+      await this.http.post(
+        `/api/attempts/${enc(attemptId)}/outcome`,
+        { outcome, ...wrong },
+        'record the outcome',
+      );
       return;
     }
-    const result = await this.click(session.id, 'outcome', { attemptId, outcome, ...wrong }, 'record the outcome');
+    const result = await this.click(
+      session.id,
+      'outcome',
+      { attemptId, outcome, ...wrong },
+      'record the outcome',
+    );
     if (!result.accepted) throw new ApiError(409, `The outcome was not accepted (${result.reason}).`);
   }
 

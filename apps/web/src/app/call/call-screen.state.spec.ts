@@ -93,15 +93,6 @@ describe('call screen state', () => {
     expect(outcomeBlocker(flagged, 'wrong-number')).toBeNull();
   });
 
-  it('blocks outcomes while a power-dialed call is still ringing', () => {
-    const ringing = apply(
-      { type: 'session-started', session: newSession('power-phone') },
-      { type: 'phone-claimed', phone: newPhone('a1') },
-      { type: 'call-state', attemptId: 'a1', state: 'ringing', at: '2026-01-01T10:00:02Z' },
-    );
-    expect(outcomeBlocker(ringing, 'successful')).toMatch(/Wait/);
-  });
-
   it('collects non-empty survey answers and clears them with the outcome', () => {
     const answered = apply(
       { type: 'session-started', session: newSession() },
@@ -121,7 +112,10 @@ describe('call screen state', () => {
       sessionId: 's1',
       stage,
       stageEnteredAt: at,
-      call: stage === 'idle' || stage === 'awaiting-leg' ? null : { attemptId: 'a9', phone: '+15555550100', lineType: 'cell' },
+      call:
+        stage === 'idle' || stage === 'awaiting-leg'
+          ? null
+          : { attemptId: 'a9', phone: '+15555550100', lineType: 'cell' },
       pauseReason: null,
       endReason: null,
       browser: 'connected',
@@ -137,10 +131,10 @@ describe('call screen state', () => {
     expect(started.volunteerLegConnected).toBe(false);
     const ringing = (
       [
-      { type: 'power-view', view: view('idle', '2026-01-01T10:00:05Z'), notice: null },
-      { type: 'power-view', view: view('ringing', '2026-01-01T10:00:07Z'), notice: null },
-      { type: 'phone-claimed', phone: newPhone('a9') },
-      { type: 'wrong-number-toggled', voterId: 'h1' },
+        { type: 'power-view', view: view('idle', '2026-01-01T10:00:05Z'), notice: null },
+        { type: 'power-view', view: view('ringing', '2026-01-01T10:00:07Z'), notice: null },
+        { type: 'phone-claimed', phone: newPhone('a9') },
+        { type: 'wrong-number-toggled', voterId: 'h1' },
       ] as CallScreenEvent[]
     ).reduce(reduceCallScreen, started);
     expect(ringing.volunteerLegConnected).toBe(true);
@@ -154,7 +148,11 @@ describe('call screen state', () => {
     expect(answered.callState).toBe('answered');
     expect(flaggedVoterIds(answered)).toEqual(['h1']);
     // A snapshot older than what is shown changes nothing.
-    const late = reduceCallScreen(answered, { type: 'power-view', view: view('ringing', '2026-01-01T10:00:07Z'), notice: null });
+    const late = reduceCallScreen(answered, {
+      type: 'power-view',
+      view: view('ringing', '2026-01-01T10:00:07Z'),
+      notice: null,
+    });
     expect(late).toBe(answered);
     const busy = reduceCallScreen(ringing, {
       type: 'power-view',

@@ -157,7 +157,11 @@ export function legConnected(view: PowerView): boolean {
 }
 
 /** The call status shown for a dial session's stage (and the notice that came with it). */
-export function callStateOf(view: PowerView, notice: CallSessionNotice | null, previous: CallState): CallState {
+export function callStateOf(
+  view: PowerView,
+  notice: CallSessionNotice | null,
+  previous: CallState,
+): CallState {
   if (notice?.kind === 'call-ended') {
     return notice.outcome === 'no_answer'
       ? 'no-answer'
