@@ -50,9 +50,13 @@ async function main(): Promise<void> {
     if (line !== last) say(line);
     last = line;
     if (v.stage === 'idle') {
-      const click = await api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${sessionId}/call`, {
-        requestId: randomUUID(),
-      });
+      const click = await api<{ accepted: boolean; reason: string | null }>(
+        'POST',
+        `/dial-sessions/${sessionId}/call`,
+        {
+          requestId: randomUUID(),
+        },
+      );
       if (!click.body.accepted) say(`call refused: ${click.body.reason}`);
     } else if (v.stage === 'connected') {
       connectedSince ||= Date.now();

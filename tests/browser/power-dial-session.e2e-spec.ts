@@ -6,6 +6,7 @@
  * Asterisk (`bash asterisk/provision.sh start`; tests/run-all.sh starts it).
  */
 import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '@phonebank/config';
 import type { PbxPort } from '@phonebank/pbx';
 import { appendCredit, createUser, one, setPasswordHash } from '@phonebank/persistence';
@@ -43,6 +44,8 @@ describe('power dialing by phone in the browser (SIPp volunteer and voter, pushe
   let voters: Sipp | undefined;
   let volunteerPhone: Sipp | undefined;
   let projectId = '';
+  let ownerToken = '';
+  let strangerToken = '';
 
   beforeAll(async () => {
     assertPrerequisites();
@@ -66,12 +69,16 @@ describe('power dialing by phone in the browser (SIPp volunteer and voter, pushe
 
     const campaign = await newCampaign(db.ds, { name: 'Sam for Senate' });
     await appendCredit(db.ds, { campaignId: campaign.id, amountCents: 10_000, reason: 'test top-up' });
-    const { user } = await createUser(db.ds, {
+    const { user, apiToken } = await createUser(db.ds, {
       campaignId: campaign.id,
       role: 'volunteer',
       name: 'Pat Power',
       email: 'pat@example.org',
     });
+    ownerToken = apiToken;
+    strangerToken = (
+      await createUser(db.ds, { campaignId: campaign.id, role: 'volunteer', name: 'Other One' })
+    ).apiToken;
     await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
     const project = await newProject(db.ds, campaign.id, {
       name: 'Power hour',
@@ -124,6 +131,7 @@ describe('power dialing by phone in the browser (SIPp volunteer and voter, pushe
     volunteerPhone = await dialIn({ pins: [pin], holdMs: 150_000, promptMs: 800 });
     await page.getByText('Your phone is connected.').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'call-power-connected.png'), fullPage: true });
+    await checkSocketAuthentication();
 
     // From here on, every request the page makes is recorded: states must arrive by push.
     const requests: string[] = [];
@@ -161,4 +169,33 @@ describe('power dialing by phone in the browser (SIPp volunteer and voter, pushe
     await page.waitForURL(/\/projects$/);
     expect(browser.pageErrors).toEqual([]);
   }, 180_000);
+
+  /** The gateway authenticates at the handshake and lets only the owner into a session's room. */
+  async function checkSocketAuthentication(): Promise<void> {
+    const { id: sessionId } = (await one<{ id: string }>(
+      db.ds,
+      'SELECT id FROM dial_sessions WHERE project_id = $1 AND ended_at IS NULL',
+      [projectId],
+    ))!;
+    const connect = (auth: Record<string, string>): Socket =>
+      io(running.baseUrl, { path: '/socket.io', transports: ['websocket'], reconnection: false, auth });
+    const anonymous = connect({ sessionId });
+    const refused = await new Promise<Error>((resolve) => anonymous.on('connect_error', resolve));
+    expect(refused.message).toBe('UNAUTHENTICATED');
+    anonymous.close();
+
+    const stranger = connect({ sessionId, token: strangerToken });
+    await expect(new Promise((resolve) => stranger.on('session.error', resolve))).resolves.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    stranger.close();
+
+    // The owner (here with an API token instead of the cookie) gets the current view at once.
+    const owner = connect({ sessionId, token: ownerToken });
+    await expect(new Promise((resolve) => owner.on('session.snapshot', resolve))).resolves.toMatchObject({
+      sessionId,
+      view: { stage: 'idle', callButton: { available: true } },
+    });
+    owner.close();
+  }
 });

@@ -72,19 +72,25 @@ describe('standard dialing in the browser (accounts, my projects, call screen)',
     expect(invited.status).toBe(201);
     ids.volunteerId = invited.body.userId;
     expect(running.logs.text()).toContain(invited.body.inviteUrl);
-    const token = new URL(invited.body.inviteUrl).searchParams.get('token')!;
-    const accepted = await fetch(`${baseUrl}/api/auth/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, password: PASSWORD }),
-    });
-    expect({ status: accepted.status, body: await accepted.text() }).toMatchObject({ status: 200 });
+    // The volunteer opens the link in the browser and chooses a password.
+    browser = await launchBrowser();
+    const { page } = browser;
+    await page.goto(invited.body.inviteUrl);
+    await page.getByRole('heading', { level: 1, name: 'Choose your password' }).waitFor();
+    await page.getByLabel('New password').fill(PASSWORD);
+    await page.getByLabel('Repeat the password').fill(PASSWORD);
+    await page.screenshot({ path: join(SCREENSHOTS, 'accept-invite.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is set.').waitFor();
     expect(running.logs.text()).not.toContain(PASSWORD);
     // The link works once.
     const again = await fetch(`${baseUrl}/api/auth/accept`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, password: 'another long password' }),
+      body: JSON.stringify({
+        token: new URL(invited.body.inviteUrl).searchParams.get('token'),
+        password: 'another long password',
+      }),
     });
     expect(again.status).toBe(410);
 
@@ -129,7 +135,6 @@ describe('standard dialing in the browser (accounts, my projects, call screen)',
       },
     ]);
     await target(db.ds, campaign.id, mine.id, { tagsAny: ['wk'] });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {

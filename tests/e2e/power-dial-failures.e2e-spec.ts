@@ -25,7 +25,9 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
 
   const invitesTo = (number: string) => voters.received('INVITE').filter((m) => m.firstLine.includes(number));
   const byesFor = (number: string) =>
-    voters.messages().filter((m) => m.direction === 'received' && m.firstLine.startsWith('BYE') && m.raw.includes(number));
+    voters
+      .messages()
+      .filter((m) => m.direction === 'received' && m.firstLine.startsWith('BYE') && m.raw.includes(number));
 
   it('orchestrator gone mid-call: the next one ends the orphaned calls, frees the phone, never dials it twice at once', async () => {
     const campaign = await newCampaign(db.ds);
@@ -41,9 +43,17 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
     });
     const volunteer = await dialIn({ pins: [started.body.pin], holdMs: 120_000, promptMs: 800 });
     await eventually('leg joined', () => first.lastView(started.body.sessionId)?.stage === 'idle', 15_000);
-    await first.api(token, 'POST', `/dial-sessions/${started.body.sessionId}/call`, { requestId: randomUUID() });
-    await eventually('connected', () => first.lastView(started.body.sessionId)?.stage === 'connected', 15_000);
-    const attempt = await one<{ id: string }>(db.ds, `SELECT id FROM call_attempts WHERE project_id = $1`, [projectId]);
+    await first.api(token, 'POST', `/dial-sessions/${started.body.sessionId}/call`, {
+      requestId: randomUUID(),
+    });
+    await eventually(
+      'connected',
+      () => first.lastView(started.body.sessionId)?.stage === 'connected',
+      15_000,
+    );
+    const attempt = await one<{ id: string }>(db.ds, `SELECT id FROM call_attempts WHERE project_id = $1`, [
+      projectId,
+    ]);
 
     // The orchestrator goes away without cleaning anything up (its state is only in memory
     // and in PostgreSQL): both legs are still up in Asterisk, the phone is still claimed.
@@ -67,9 +77,11 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
         [attempt!.id],
       );
       expect(after?.released_at).not.toBeNull();
-      const session = await one<{ ended_at: Date | null }>(db.ds, `SELECT ended_at FROM dial_sessions WHERE id = $1`, [
-        started.body.sessionId,
-      ]);
+      const session = await one<{ ended_at: Date | null }>(
+        db.ds,
+        `SELECT ended_at FROM dial_sessions WHERE id = $1`,
+        [started.body.sessionId],
+      );
       expect(session?.ended_at).not.toBeNull();
       const entry = await one<{ claimed_by: string | null; lease_expires_at: Date; state: string }>(
         db.ds,
@@ -87,8 +99,14 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
       });
       const phone2 = await dialIn({ pins: [again.body.pin], holdMs: 60_000, promptMs: 800 });
       await eventually('leg joined', () => second.lastView(again.body.sessionId)?.stage === 'idle', 15_000);
-      await second.api(token, 'POST', `/dial-sessions/${again.body.sessionId}/call`, { requestId: randomUUID() });
-      await eventually('connected again', () => second.lastView(again.body.sessionId)?.stage === 'connected', 15_000);
+      await second.api(token, 'POST', `/dial-sessions/${again.body.sessionId}/call`, {
+        requestId: randomUUID(),
+      });
+      await eventually(
+        'connected again',
+        () => second.lastView(again.body.sessionId)?.stage === 'connected',
+        15_000,
+      );
       expect(invitesTo(number)).toHaveLength(2);
       await second.api(token, 'POST', `/dial-sessions/${again.body.sessionId}/end`);
       await phone2.exited();
@@ -102,14 +120,22 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
     const campaign = await newCampaign(db.ds);
     await appendCredit(db.ds, { campaignId: campaign.id, amountCents: 3, reason: 'tiny top-up' });
     const { token } = await newUser(db.ds, campaign.id, 'volunteer');
-    const projectId = await powerProject(db.ds, campaign.id, [{ number: '+12025550208' }, { number: '+12025550209' }]);
+    const projectId = await powerProject(db.ds, campaign.id, [
+      { number: '+12025550208' },
+      { number: '+12025550209' },
+    ]);
 
     const orchestrator = await OrchestratorHarness.start(db.url);
     try {
-      const started = await orchestrator.api<{ sessionId: string; pin: string }>(token, 'POST', '/dial-sessions', {
-        projectId,
-        mode: 'phone',
-      });
+      const started = await orchestrator.api<{ sessionId: string; pin: string }>(
+        token,
+        'POST',
+        '/dial-sessions',
+        {
+          projectId,
+          mode: 'phone',
+        },
+      );
       expect(started.status).toBe(201);
       const sessionId = started.body.sessionId;
       const volunteer = await dialIn({ pins: [started.body.pin], holdMs: 120_000, promptMs: 800 });
@@ -120,7 +146,11 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
       // Some leg time passes, the meter runs: under a minute of credit is left.
       await new Promise((r) => setTimeout(r, 1_500));
       await orchestrator.sessions.meterNow(sessionId);
-      await eventually('credits exhausted', () => orchestrator.lastView(sessionId)?.credits === 'exhausted', 5_000);
+      await eventually(
+        'credits exhausted',
+        () => orchestrator.lastView(sessionId)?.credits === 'exhausted',
+        5_000,
+      );
       // The call in progress is not cut.
       expect(orchestrator.lastView(sessionId)?.stage).toBe('connected');
       expect(orchestrator.lastView(sessionId)?.callButton).toMatchObject({ available: false });
@@ -134,7 +164,11 @@ describe('power dialing failures (real Asterisk, SIPp)', () => {
         attemptId: attempt!.id,
         outcome: 'successful',
       });
-      await eventually('the session to end', () => orchestrator.lastView(sessionId)?.stage === 'ended', 10_000);
+      await eventually(
+        'the session to end',
+        () => orchestrator.lastView(sessionId)?.stage === 'ended',
+        10_000,
+      );
       expect(orchestrator.lastView(sessionId)?.endReason).toBe('credits-exhausted');
       await volunteer.exited();
       expect(volunteer.received('BYE')).toHaveLength(1);

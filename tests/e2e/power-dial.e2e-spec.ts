@@ -36,8 +36,11 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     await db?.drop();
   });
 
-  const api = <T>(method: string, path: string, body?: unknown) => orchestrator.api<T>(token, method, path, body);
-  const updates = { some: (f: (u: (typeof orchestrator.updates)[number]) => boolean) => orchestrator.updates.some(f) };
+  const api = <T>(method: string, path: string, body?: unknown) =>
+    orchestrator.api<T>(token, method, path, body);
+  const updates = {
+    some: (f: (u: (typeof orchestrator.updates)[number]) => boolean) => orchestrator.updates.some(f),
+  };
 
   const projectWith = (phones: { number: string; type?: string }[], extra: { allowCells?: boolean } = {}) =>
     powerProject(db.ds, campaignId, phones, extra);

@@ -8,7 +8,10 @@ import { AppConfigModule } from '../../apps/orchestrator/src/config/config.modul
 import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module';
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
 import { CLOCK } from '../../apps/orchestrator/src/power-dial/clock.provider';
-import { DialSessionService, type SessionUpdate } from '../../apps/orchestrator/src/power-dial/dial-session.service';
+import {
+  DialSessionService,
+  type SessionUpdate,
+} from '../../apps/orchestrator/src/power-dial/dial-session.service';
 import { PowerDialModule } from '../../apps/orchestrator/src/power-dial/power-dial.module';
 import { CollectingLogger } from './collecting-logger';
 import { daytimeClock } from './daytime-clock';
@@ -61,7 +64,12 @@ export class OrchestratorHarness {
     return this.app.get<PbxPort>(PBX_PORT);
   }
 
-  async api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async api<T>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.base}/api${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -15,15 +15,19 @@ export async function powerProject(
     callerId: '+15557654321',
     allowVoicemailToCells: extra.allowCells ?? false,
   });
-  await ds.query(`UPDATE projects SET caller_id_verified_at = now(), voicemail_recording = $2 WHERE id = $1`, [
-    project.id,
-    'sound:tt-monkeys',
-  ]);
+  await ds.query(
+    `UPDATE projects SET caller_id_verified_at = now(), voicemail_recording = $2 WHERE id = $1`,
+    [project.id, 'sound:tt-monkeys'],
+  );
   const tag = `p${project.id.slice(0, 8)}`;
   await newVoters(
     ds,
     campaignId,
-    phones.map((p) => ({ tags: [tag], state: 'DC', phones: [{ number: p.number, type: p.type ?? 'landline' }] })),
+    phones.map((p) => ({
+      tags: [tag],
+      state: 'DC',
+      phones: [{ number: p.number, type: p.type ?? 'landline' }],
+    })),
   );
   await target(ds, campaignId, project.id, { tagsAny: [tag] });
   return project.id;

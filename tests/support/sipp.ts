@@ -100,7 +100,14 @@ export class Sipp {
     child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const sipp = new Sipp(child, dir, output);
-    await new Promise((r) => setTimeout(r, 300));
+    // SIPp exits at once when it cannot bind its port; give it a moment to say so.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 800);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     if (child.exitCode !== null && child.exitCode !== 0) {
       throw new Error(`sipp exited at start (${child.exitCode}): ${output.join('').slice(-2000)}`);
     }
@@ -160,7 +167,16 @@ export class Sipp {
 }
 
 /** The simulated voter trunk (tests/sipp/voter-trunk.xml) on the port Asterisk's trunk points to. */
-export function startVoterTrunk(): Promise<Sipp> {
+export async function startVoterTrunk(): Promise<Sipp> {
   const port = Number(process.env.VOTER_TRUNK_PORT ?? 5070);
-  return Sipp.uas('voter-trunk.xml', port, 16000);
+  // Another test file may still be releasing the port: retry for a while, then fail clearly.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await Sipp.uas('voter-trunk.xml', port, 16000);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }

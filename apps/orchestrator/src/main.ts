@@ -36,7 +36,6 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(config, db.url), { logger: levels });
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
   const openApi = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -48,10 +47,19 @@ async function bootstrap(): Promise<void> {
   );
   SwaggerModule.setup('api/docs', app, openApi);
 
-  const shutdownDb = async () => {
+  // On SIGINT/SIGTERM: stop taking work, let modules end cleanly, then stop the embedded
+  // PostgreSQL (if this process started it), then exit.
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: shutting down`);
+    await app.close().catch((e: unknown) => logger.error(`shutdown: ${String(e)}`));
     await db.stop().catch(() => undefined);
+    process.exit(0);
   };
-  process.once('beforeExit', () => void shutdownDb());
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen(config.http.port, config.http.host);
   const url = `http://${config.http.host}:${config.http.port}`;

@@ -39,13 +39,21 @@ export class DemoModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (process.env.PHONEBANK_DEMO !== '1') return;
-    const existing = await one<{ id: string }>(this.db, `SELECT id FROM campaigns WHERE name = $1`, [DEMO_CAMPAIGN]);
+    const existing = await one<{ id: string }>(this.db, `SELECT id FROM campaigns WHERE name = $1`, [
+      DEMO_CAMPAIGN,
+    ]);
     if (existing) {
       // Tokens are only stored hashed: issue a fresh volunteer token for this run.
-      const user = await createUser(this.db, { campaignId: existing.id, role: 'volunteer', name: 'Demo volunteer' });
-      const project = await one<{ id: string }>(this.db, `SELECT id FROM projects WHERE campaign_id = $1 LIMIT 1`, [
-        existing.id,
-      ]);
+      const user = await createUser(this.db, {
+        campaignId: existing.id,
+        role: 'volunteer',
+        name: 'Demo volunteer',
+      });
+      const project = await one<{ id: string }>(
+        this.db,
+        `SELECT id FROM projects WHERE campaign_id = $1 LIMIT 1`,
+        [existing.id],
+      );
       await grantProjectAccess(this.db, existing.id, project!.id, { userIds: [user.user.id] });
       this.write(existing.id, project!.id, user.apiToken);
       return;
@@ -69,8 +77,13 @@ export class DemoModule implements OnApplicationBootstrap {
       const number = `+1202555${String(200 + cls * 10 + i).padStart(4, '0')}`;
       return `DEMO${i + 1},${FIRST[i % FIRST.length]},${LAST[(i * 3) % LAST.length]},DC,${number},${90 - i},landline`;
     });
-    const imported = await importVotersCsv(this.db, campaign.id, Readable.from([`${header}\n${rows.join('\n')}\n`]));
-    if (!imported.ok) throw new Error(`demo voters did not import: ${JSON.stringify(imported.errors.slice(0, 2))}`);
+    const imported = await importVotersCsv(
+      this.db,
+      campaign.id,
+      Readable.from([`${header}\n${rows.join('\n')}\n`]),
+    );
+    if (!imported.ok)
+      throw new Error(`demo voters did not import: ${JSON.stringify(imported.errors.slice(0, 2))}`);
     await saveTargetsIntoProject(this.db, {
       campaignId: campaign.id,
       projectId: project.id,
@@ -78,7 +91,11 @@ export class DemoModule implements OnApplicationBootstrap {
       now: new Date(),
       suppressDays: null,
     });
-    const user = await createUser(this.db, { campaignId: campaign.id, role: 'volunteer', name: 'Demo volunteer' });
+    const user = await createUser(this.db, {
+      campaignId: campaign.id,
+      role: 'volunteer',
+      name: 'Demo volunteer',
+    });
     await grantProjectAccess(this.db, campaign.id, project.id, { userIds: [user.user.id] });
     this.logger.log(`demo campaign created: ${CLASSES.length} voters queued in "Demo: get out the vote"`);
     this.write(campaign.id, project.id, user.apiToken);
@@ -88,7 +105,9 @@ export class DemoModule implements OnApplicationBootstrap {
     mkdirSync(this.config.dataDir, { recursive: true });
     const file = join(this.config.dataDir, 'demo.json');
     const baseUrl = `http://${this.config.http.host}:${this.config.http.port}`;
-    writeFileSync(file, JSON.stringify({ baseUrl, campaignId, projectId, volunteerToken }, null, 2), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ baseUrl, campaignId, projectId, volunteerToken }, null, 2), {
+      mode: 0o600,
+    });
     this.logger.log(`demo ready (volunteer API token in ${file})`);
   }
 }

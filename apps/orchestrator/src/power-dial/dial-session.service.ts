@@ -397,7 +397,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           trunk: c.trunkId,
           number: c.phone,
           callerId: c.callerId,
-          ringTimeoutSeconds: c.timeoutSeconds,
+          // A backstop only: the machine's own no-answer timer ends the call at the limit.
+          ringTimeoutSeconds: c.timeoutSeconds + 5,
           appArgs: ['voter', s.id],
         });
         const clicked = s.clickedAt.get(c.attemptId);

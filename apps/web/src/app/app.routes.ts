@@ -10,6 +10,11 @@ export const appRoutes: Routes = [
     loadComponent: () => import('./login/login.page').then((m) => m.LoginPage),
   },
   {
+    path: 'accept-invite',
+    title: 'Choose your password · Phone bank',
+    loadComponent: () => import('./accept-invite/accept-invite.page').then((m) => m.AcceptInvitePage),
+  },
+  {
     path: 'projects',
     title: 'My projects · Phone bank',
     canActivate: [authGuard],

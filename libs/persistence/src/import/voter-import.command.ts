@@ -11,6 +11,7 @@ import { mapHeader, parseVoterRow } from './voter-csv.parser';
 import type { ColumnMap, ParsedVoter } from './voter-csv.parser';
 import { ensureCallingZones } from '../campaigns/calling-zones.repository';
 import { invalidateClaimCache } from '../queue/claim-context';
+import { QueueError } from '../sql';
 
 export type { RowError } from './voter-csv.parser';
 
@@ -83,12 +84,14 @@ class NotUtf8Error extends Error {
   }
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
 function copyText(v: string | null): string {
   if (v === null) return '\\N';
+  if (!COPY_SPECIAL.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 function copyArray(values: readonly (string | number)[]): string {
-  const inner = values.map((v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
+  const inner = values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',');
   return copyText(`{${inner}}`);
 }
 function copyLine(v: ParsedVoter, line: number): string {
@@ -114,12 +117,49 @@ function copyLine(v: ParsedVoter, line: number): string {
   ].join('\t') + '\n';
 }
 
+/** Rows per COPY batch; each batch's voters are merged while the next batch is being parsed. */
+const BATCH_ROWS = 50_000;
+
+/** Write one batch of COPY text into a table of the transaction's connection. */
+async function copyInto(client: PoolClient, table: string, chunks: string[]): Promise<void> {
+  const copy = client.query(copyFrom(`COPY ${table} FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+  });
+  for (const c of chunks) if (!copy.write(c)) await once(copy, 'drain');
+  copy.end();
+  await done;
+}
+
 /**
- * Import voters and their phones from a CSV stream into a campaign. Streams the file through
- * csv-parse, validates every row, and COPYs good rows into a staging table inside one
- * transaction; if any row is bad the transaction rolls back and nothing is imported, and the
- * report lists the bad rows by line. Otherwise the staging rows are merged by upsert on the
- * voter's external id, so importing the same file again changes nothing.
+ * Whether this connection may skip the row-by-row foreign-key triggers of voters, phones and
+ * voter_phones for the transaction (`session_replication_role = replica`): only as a superuser,
+ * and only while those tables have no triggers other than their foreign keys, so that nothing
+ * but the FK checks is skipped. The import itself guarantees what the checks would: the
+ * campaign and the calling zones are locked FOR KEY SHARE, every voter and phone a link points
+ * to is inserted or locked (ON CONFLICT DO UPDATE locks the conflicting row) by this transaction.
+ */
+async function canSkipForeignKeyChecks(runner: { query(sql: string): Promise<unknown> }): Promise<boolean> {
+  const r = (await runner.query(
+    `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+        AND NOT EXISTS (SELECT 1 FROM pg_trigger
+                        WHERE tgrelid IN ('voters'::regclass, 'phones'::regclass, 'voter_phones'::regclass)
+                          AND NOT tgisinternal) AS ok`,
+  )) as { ok: boolean }[];
+  return r[0]?.ok === true;
+}
+
+/**
+ * Import voters and their phones from a CSV stream into a campaign, in one transaction.
+ *
+ * The file is streamed through csv-parse and every row validated; good rows are COPYed, in
+ * batches, into a temporary staging table without indexes. Each batch's voters are upserted
+ * (on the campaign's external id) while Node parses the next batch, so the two cores work at
+ * once. At the end the phones are merged set-based (deduplicated, best score wins) and the
+ * voter–phone links inserted from id maps kept in temporary tables, never by per-row round
+ * trips. If any row is bad the transaction rolls back and nothing is imported; the report
+ * lists the bad rows by line. Importing the same file again changes nothing.
  */
 export async function importVotersCsv(
   ds: DataSource,
@@ -146,15 +186,61 @@ export async function importVotersCsv(
   await runner.startTransaction();
   let committed = false;
   try {
-    await runner.query(`CREATE TEMP TABLE import_stage (
+    // Memory for the set-based merge (hash aggregates and joins over a whole file), this transaction only.
+    await runner.query(`SET LOCAL work_mem = '256MB'`);
+    const skipFk = await canSkipForeignKeyChecks(runner);
+    if (skipFk) await runner.query('SET LOCAL session_replication_role = replica');
+    const campaign = (await runner.query('SELECT id FROM campaigns WHERE id = $1 FOR KEY SHARE', [campaignId])) as unknown[];
+    if (campaign.length === 0) throw new QueueError('NOT_FOUND', 'campaign not found');
+    await runner.query(`CREATE TEMP TABLE import_batch (
       line integer, external_id text, first_name text, middle_name text, last_name text, address_line1 text,
       address_line2 text, city text, state text, zip text, birthday date, time_zone text, tags text[], notes text,
       zone_key text, e164s text[], scores smallint[], types text[]) ON COMMIT DROP`);
-    const copy = client.query(copyFrom('COPY import_stage FROM STDIN'));
-    const copyDone = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
+    await runner.query(`CREATE TEMP TABLE import_stage (external_id text, e164s text[], scores smallint[], types text[]) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMP TABLE import_voters (external_id text, id bigint) ON COMMIT DROP`);
+    await runner.query(`CREATE TEMP TABLE import_phones (e164 text, id bigint) ON COMMIT DROP`);
+
+    const zoneIds = new Set<string>();
+    /** COPY one batch and merge its voters (runs on the connection while Node parses on). */
+    const mergeBatch = async (chunks: string[], keys: string[]): Promise<void> => {
+      if (keys.length > 0) {
+        const stored = await ensureCallingZones(runner.manager, keys.map(parseCallingZoneKey));
+        // Zones are referenced without FK checks below when skipFk: keep them from going away.
+        await runner.query('SELECT id FROM calling_zones WHERE id = ANY($1::int[]) FOR KEY SHARE', [[...stored.values()]]);
+      }
+      await runner.query('TRUNCATE import_batch');
+      await copyInto(client, 'import_batch', chunks);
+      const v = (await runner.query(
+        `WITH up AS (
+           INSERT INTO voters AS t (campaign_id, external_id, first_name, middle_name, last_name, address_line1, address_line2,
+                                    city, state, zip, birthday, time_zone, calling_zone_id, tags, notes)
+           SELECT $1, s.external_id, s.first_name, s.middle_name, s.last_name, s.address_line1, s.address_line2, s.city, s.state,
+                  s.zip, s.birthday, s.time_zone, z.id, s.tags, s.notes
+           FROM import_batch s JOIN calling_zones z ON z.key = s.zone_key
+           ON CONFLICT (campaign_id, external_id) DO UPDATE SET
+             first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name, last_name = EXCLUDED.last_name,
+             address_line1 = EXCLUDED.address_line1, address_line2 = EXCLUDED.address_line2, city = EXCLUDED.city,
+             state = EXCLUDED.state, zip = EXCLUDED.zip, birthday = EXCLUDED.birthday, time_zone = EXCLUDED.time_zone,
+             calling_zone_id = EXCLUDED.calling_zone_id, tags = EXCLUDED.tags, notes = EXCLUDED.notes, updated_at = now()
+           WHERE (t.first_name, t.middle_name, t.last_name, t.address_line1, t.address_line2, t.city, t.state, t.zip,
+                  t.birthday, t.time_zone, t.calling_zone_id, t.tags, t.notes)
+                 IS DISTINCT FROM
+                 (EXCLUDED.first_name, EXCLUDED.middle_name, EXCLUDED.last_name, EXCLUDED.address_line1, EXCLUDED.address_line2,
+                  EXCLUDED.city, EXCLUDED.state, EXCLUDED.zip, EXCLUDED.birthday, EXCLUDED.time_zone, EXCLUDED.calling_zone_id,
+                  EXCLUDED.tags, EXCLUDED.notes)
+           RETURNING t.id, t.external_id, (t.xmax = 0) AS inserted
+         ), ids AS (
+           INSERT INTO import_voters (external_id, id) SELECT external_id, id FROM up
+         ), stage AS (
+           INSERT INTO import_stage (external_id, e164s, scores, types) SELECT external_id, e164s, scores, types FROM import_batch
+         )
+         SELECT count(*) FILTER (WHERE inserted)::int AS ins, count(*) FILTER (WHERE NOT inserted)::int AS upd FROM up`,
+        [campaignId],
+      )) as { ins: number; upd: number }[];
+      result.votersInserted += v[0]!.ins;
+      result.votersUpdated += v[0]!.upd;
+    };
+
     const gate = new Utf8Gate();
     const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
     input.on('error', (e) => gate.destroy(e));
@@ -164,12 +250,29 @@ export async function importVotersCsv(
 
     let map: ColumnMap | undefined;
     const seen = new Map<string, number>();
-    const zoneKeys = new Set<string>();
+    let batch: string[] = [];
     let buffer = '';
+    let batchRows = 0;
+    let batchKeys: string[] = [];
+    let merging: Promise<void> = Promise.resolve();
+    let mergeError: unknown;
     let headerSeen = false;
-    const flush = async (): Promise<void> => {
-      if (buffer && errorCount === 0 && !copy.write(buffer)) await once(copy, 'drain');
+    /** Hand the batch to the connection; wait for the previous one first (one statement at a time). */
+    const flushBatch = async (): Promise<void> => {
+      if (buffer) batch.push(buffer);
       buffer = '';
+      await merging;
+      if (mergeError) throw mergeError;
+      if (batch.length && errorCount === 0) {
+        const chunks = batch;
+        const keys = batchKeys;
+        merging = mergeBatch(chunks, keys).catch((e: unknown) => {
+          mergeError = e;
+        });
+      }
+      batch = [];
+      batchKeys = [];
+      batchRows = 0;
     };
     try {
       for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -192,11 +295,21 @@ export async function importVotersCsv(
             report({ line, column: 'voter_id', message: `duplicate voter_id "${v.externalId}" (first on line ${first})` });
           } else {
             seen.set(v.externalId, line);
-            zoneKeys.add(v.zoneKey);
-            if (errorCount === 0) buffer += copyLine(v, line);
+            if (!zoneIds.has(v.zoneKey)) {
+              zoneIds.add(v.zoneKey);
+              batchKeys.push(v.zoneKey);
+            }
+            if (errorCount === 0) {
+              buffer += copyLine(v, line);
+              batchRows++;
+            }
           }
         }
-        if (buffer.length > 1 << 16) await flush();
+        if (buffer.length > 1 << 16) {
+          batch.push(buffer);
+          buffer = '';
+        }
+        if (batchRows >= BATCH_ROWS) await flushBatch();
         if (result.rows % 50_000 === 0) progress('parsing', gate.bytes);
       }
     } catch (err) {
@@ -207,9 +320,9 @@ export async function importVotersCsv(
     }
     if (!headerSeen && errorCount === 0) report({ line: 1, message: gate.bytes === 0 ? 'the file is empty' : 'the file has no header row' });
     else if (headerSeen && map && result.rows === 0 && errorCount === 0) report({ line: 2, message: 'the file has a header but no voters' });
-    await flush();
-    copy.end();
-    await copyDone;
+    await flushBatch();
+    await merging;
+    if (mergeError) throw mergeError;
     progress('parsing', gate.bytes);
     result.errorCount = errorCount;
     if (errorCount > 0) {
@@ -219,64 +332,64 @@ export async function importVotersCsv(
     }
 
     progress('merging', gate.bytes);
-    await ensureCallingZones(runner.manager, [...zoneKeys].map(parseCallingZoneKey));
-    await runner.query('ANALYZE import_stage');
-    const v = (await runner.query(
-      `WITH up AS (
-         INSERT INTO voters AS t (campaign_id, external_id, first_name, middle_name, last_name, address_line1, address_line2,
-                                  city, state, zip, birthday, time_zone, calling_zone_id, tags, notes)
-         SELECT $1, s.external_id, s.first_name, s.middle_name, s.last_name, s.address_line1, s.address_line2, s.city, s.state,
-                s.zip, s.birthday, s.time_zone, z.id, s.tags, s.notes
-         FROM import_stage s JOIN calling_zones z ON z.key = s.zone_key
-         ON CONFLICT (campaign_id, external_id) DO UPDATE SET
-           first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name, last_name = EXCLUDED.last_name,
-           address_line1 = EXCLUDED.address_line1, address_line2 = EXCLUDED.address_line2, city = EXCLUDED.city,
-           state = EXCLUDED.state, zip = EXCLUDED.zip, birthday = EXCLUDED.birthday, time_zone = EXCLUDED.time_zone,
-           calling_zone_id = EXCLUDED.calling_zone_id, tags = EXCLUDED.tags, notes = EXCLUDED.notes, updated_at = now()
-         WHERE (t.first_name, t.middle_name, t.last_name, t.address_line1, t.address_line2, t.city, t.state, t.zip,
-                t.birthday, t.time_zone, t.calling_zone_id, t.tags, t.notes)
-               IS DISTINCT FROM
-               (EXCLUDED.first_name, EXCLUDED.middle_name, EXCLUDED.last_name, EXCLUDED.address_line1, EXCLUDED.address_line2,
-                EXCLUDED.city, EXCLUDED.state, EXCLUDED.zip, EXCLUDED.birthday, EXCLUDED.time_zone, EXCLUDED.calling_zone_id,
-                EXCLUDED.tags, EXCLUDED.notes)
-         RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS ins, count(*) FILTER (WHERE NOT inserted)::int AS upd FROM up`,
-      [campaignId],
-    )) as { ins: number; upd: number }[];
-    result.votersInserted = v[0]!.ins;
-    result.votersUpdated = v[0]!.upd;
+    // Voters the file left unchanged were not returned by their upsert: look their ids up.
+    if (result.votersInserted + result.votersUpdated < seen.size) {
+      await runner.query(
+        `INSERT INTO import_voters (external_id, id)
+         SELECT s.external_id, v.id FROM import_stage s JOIN voters v ON v.campaign_id = $1 AND v.external_id = s.external_id
+         WHERE NOT EXISTS (SELECT 1 FROM import_voters m WHERE m.external_id = s.external_id)`,
+        [campaignId],
+      );
+    }
+    // Each number once, with its best score (and that score's line type); inserted in number order.
     const p = (await runner.query(
-      `WITH x AS (
-         SELECT u.e164, u.score, u.type FROM import_stage s, unnest(s.e164s, s.scores, s.types) AS u(e164, score, type)
-       ), agg AS (
-         SELECT e164, max(score) AS score, (array_agg(type ORDER BY score DESC))[1] AS type FROM x GROUP BY e164
+      `WITH agg AS (
+         SELECT u.e164 COLLATE "C" AS e164, max(u.score) AS score, (array_agg(u.type ORDER BY u.score DESC))[1] AS type
+         FROM import_stage s, unnest(s.e164s, s.scores, s.types) AS u(e164, score, type)
+         GROUP BY 1
        ), up AS (
          INSERT INTO phones AS t (campaign_id, e164, accuracy_score, line_type)
-         SELECT $1, e164, score, type::line_type FROM agg
+         SELECT $1, e164, score, type::line_type FROM agg ORDER BY e164
          ON CONFLICT (campaign_id, e164) DO UPDATE SET accuracy_score = EXCLUDED.accuracy_score, line_type = EXCLUDED.line_type
          WHERE (t.accuracy_score, t.line_type) IS DISTINCT FROM (EXCLUDED.accuracy_score, EXCLUDED.line_type)
-         RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted)::int AS ins, count(*) FILTER (WHERE NOT inserted)::int AS upd FROM up`,
+         RETURNING t.id, t.e164, (t.xmax = 0) AS inserted
+       ), ids AS (
+         INSERT INTO import_phones (e164, id) SELECT e164, id FROM up
+       )
+       SELECT count(*) FILTER (WHERE inserted)::int AS ins, count(*) FILTER (WHERE NOT inserted)::int AS upd,
+              (SELECT count(*) FROM agg)::int AS distinct_numbers
+       FROM up`,
       [campaignId],
-    )) as { ins: number; upd: number }[];
+    )) as { ins: number; upd: number; distinct_numbers: number }[];
     result.phonesInserted = p[0]!.ins;
     result.phonesUpdated = p[0]!.upd;
-    if (result.votersInserted > 10_000 || result.phonesInserted > 10_000) await runner.query('ANALYZE voters, phones');
+    if (result.phonesInserted + result.phonesUpdated < p[0]!.distinct_numbers) {
+      await runner.query(
+        `INSERT INTO import_phones (e164, id)
+         SELECT x.e164, p.id
+         FROM (SELECT DISTINCT u.e164 FROM import_stage s, unnest(s.e164s) AS u(e164)) x
+         JOIN phones p ON p.campaign_id = $1 AND p.e164 = x.e164
+         WHERE NOT EXISTS (SELECT 1 FROM import_phones m WHERE m.e164 = x.e164)`,
+        [campaignId],
+      );
+    }
     const l = (await runner.query(
       `WITH ins AS (
          INSERT INTO voter_phones (voter_id, phone_id)
          SELECT v.id, p.id
          FROM import_stage s
-         JOIN voters v ON v.campaign_id = $1 AND v.external_id = s.external_id
+         JOIN import_voters v ON v.external_id = s.external_id
          CROSS JOIN LATERAL unnest(s.e164s) AS u(e164)
-         JOIN phones p ON p.campaign_id = $1 AND p.e164 = u.e164
+         JOIN import_phones p ON p.e164 = u.e164
          ON CONFLICT DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
-      [campaignId],
     )) as { n: number }[];
     result.links = l[0]!.n;
+    if (skipFk) await runner.query('SET LOCAL session_replication_role = origin');
     // Fresh statistics, or the planner takes a big new table for an empty one (seq scans on the hot path).
-    if (result.links > 10_000) await runner.query('ANALYZE voter_phones');
+    if (result.votersInserted > 10_000 || result.phonesInserted > 10_000 || result.links > 10_000) {
+      await runner.query('ANALYZE voters, phones, voter_phones');
+    }
     if (result.phonesUpdated > 0) {
       await runner.query(
         `UPDATE queue_entries q SET accuracy_score = p.accuracy_score FROM phones p
