@@ -9,6 +9,7 @@ need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
 if [ "${PHONEBANK_SKIP_BROWSER:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

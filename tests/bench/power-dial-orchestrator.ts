@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   if (!dbUrl) throw new Error('BENCH_DB_URL is not set');
   const h = await OrchestratorHarness.start(dbUrl, {
     RING_TIMEOUT_SECONDS: process.env.BENCH_RING_TIMEOUT_SECONDS ?? '8',
+    ...(process.env.BENCH_ARI_APP ? { ASTERISK_ARI_APP: process.env.BENCH_ARI_APP } : {}),
   });
   h.updates.length = 0;
   h.sessions.onUpdate((u) => {

@@ -8,6 +8,7 @@ import { OrchestratorHarness } from '../support/orchestrator-harness';
 import { powerProject } from '../support/power-dial-fixtures';
 import { startVoterTrunk, type Sipp } from '../support/sipp';
 import { dialIn } from '../support/volunteer-phone';
+import { RtpCapture, audible } from '../support/rtp-capture';
 
 /**
  * Power dialing end to end: the orchestrator (HTTP API + dial sessions) on a real PostgreSQL,
@@ -210,6 +211,8 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     await api('POST', `/dial-sessions/${sessionId}/call`, { requestId: randomUUID() });
     await eventually('connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
     const machineAttempt = (await attemptOf(projectId))!.id;
+    const voterHears = await RtpCapture.start(voters.mediaPort);
+    const dropAt = Date.now();
     const drop = await api<{ accepted: boolean; view: DialSessionView }>(
       'POST',
       `/dial-sessions/${sessionId}/voicemail`,
@@ -223,13 +226,27 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     );
     expect(outcome?.outcome).toBe('voicemail');
     expect(outcome?.voicemail_started_at).not.toBeNull();
-    // The volunteer calls the next voter while the recording still plays to the machine.
+    // The recording starts playing to the machine (its own RTP stream)…
+    await new Promise((r) => setTimeout(r, 600));
+    const recordingStreams = new Set(
+      audible(voterHears.snapshot())
+        .filter((p) => p.at >= dropAt)
+        .map((p) => p.ssrc),
+    );
+    expect(recordingStreams.size).toBeGreaterThan(0);
+    // …and the volunteer calls the next voter while it still plays.
     const next = await api<{ accepted: boolean }>('POST', `/dial-sessions/${sessionId}/call`, {
       requestId: randomUUID(),
     });
     expect(next.body.accepted).toBe(true);
     await eventually('the next voter connected', () => lastView(sessionId)?.stage === 'connected', 15_000);
+    const nextConnectedAt = Date.now();
     expect(lastView(sessionId)?.voicemailDropsPlaying).toBe(1);
+    // The answering machine keeps hearing the recording while the volunteer talks to the next voter.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const toVoters = await voterHears.stop();
+    const recording = audible(toVoters).filter((p) => recordingStreams.has(p.ssrc) && p.at > nextConnectedAt);
+    expect(recording.length).toBeGreaterThan(50);
     await api('POST', `/dial-sessions/${sessionId}/end`);
     await phone.exited();
   });

@@ -16,6 +16,8 @@ export class Sipp {
     private readonly child: ChildProcess,
     readonly dir: string,
     private readonly output: string[],
+    /** The RTP port this SIPp offers in its SDP (where Asterisk sends it audio). */
+    readonly mediaPort: number,
   ) {}
 
   /** What SIPp printed (its screen and errors), for failure messages. */
@@ -53,7 +55,7 @@ export class Sipp {
       '600s',
       ...extraArgs,
     ];
-    return Sipp.spawnIn(dir, args);
+    return Sipp.spawnIn(dir, args, mediaPort);
   }
 
   /** Start SIPp as a UAC placing one call to `service` at `target` with a scenario file. */
@@ -91,15 +93,15 @@ export class Sipp {
       '-timeout',
       '600s',
     ];
-    return Sipp.spawnIn(dir, args);
+    return Sipp.spawnIn(dir, args, mediaPort);
   }
 
-  private static async spawnIn(dir: string, args: string[]): Promise<Sipp> {
+  private static async spawnIn(dir: string, args: string[], mediaPort: number): Promise<Sipp> {
     const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    const sipp = new Sipp(child, dir, output);
+    const sipp = new Sipp(child, dir, output, mediaPort);
     // SIPp exits at once when it cannot bind its port; give it a moment to say so.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 800);

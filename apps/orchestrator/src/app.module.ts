@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@phonebank/config';
 import { AppConfigModule } from './config/config.module';
+import { AuthModule } from './auth/auth.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DialerModule } from './dialer/dialer.module';
@@ -23,6 +25,8 @@ export class AppModule {
         HealthModule,
         QueueApiModule,
         PowerDialModule,
+        AuthModule,
+        GatewayModule,
         WebModule.forRoot(),
         DemoModule,
       ],

@@ -4,9 +4,15 @@ import { QUEUE_ENTITIES } from './entities';
 import { QueueSchema1760000000000 } from './migrations/1760000000000-queue-schema.migration';
 import { PowerDial1760000100000 } from './migrations/1760000100000-power-dial.migration';
 import { Accounts1760000200000 } from './migrations/1760000200000-accounts.migration';
+import { QueuePerformance1760000300000 } from './migrations/1760000300000-queue-performance.migration';
 
 /** Every migration, in order. Other areas append theirs here. */
-export const MIGRATIONS = [QueueSchema1760000000000, PowerDial1760000100000, Accounts1760000200000];
+export const MIGRATIONS = [
+  QueueSchema1760000000000,
+  PowerDial1760000100000,
+  Accounts1760000200000,
+  QueuePerformance1760000300000,
+];
 
 export interface DataSourceOptions {
   /** Connection pool size (default 10). */

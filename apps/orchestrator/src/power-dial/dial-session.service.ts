@@ -35,6 +35,7 @@ import {
   releaseClaim,
   saveDialSessionState,
   setVolunteerLeg,
+  userCanAccessProject,
   type DialMode,
   type UserRow,
 } from '@phonebank/persistence';
@@ -157,7 +158,12 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
        FROM projects WHERE id = $1`,
       [projectId],
     );
-    if (!project || project.campaign_id !== user.campaignId || project.archived_at) {
+    if (
+      !project ||
+      project.campaign_id !== user.campaignId ||
+      project.archived_at ||
+      !(await userCanAccessProject(this.db, user, projectId))
+    ) {
       throw new PowerDialError('NOT_FOUND', 'project not found');
     }
     if (!project.caller_id || !project.caller_id_verified_at) {

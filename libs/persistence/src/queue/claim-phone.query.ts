@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { birthdayKeysOn, isProjectOpen, nextOpening } from '@phonebank/domain';
 import type { Db } from '../sql';
 import { one, rows } from '../sql';
@@ -47,19 +46,28 @@ export type ClaimResult =
   | { kind: 'empty' };
 
 /**
- * The claim, one statement: walk the project's queue in hand-out order (fewest attempts
- * first, so a requeued phone goes behind the fresh ones; then best accuracy score; then the
- * longest waiting), skip what may not be called now, lock the entry and the phone with
- * SKIP LOCKED (so concurrent claimers never wait on, nor share, a phone), and record the
- * lease on both plus a call attempt.
+ * The voters on a phone (`vp.phone_id` filtered by the caller), with `targeted` for project $1
+ * and birthday keys $3 (birthday mode) or $6 inside the claim.
  */
-export const CLAIM_SQL = `
-WITH pick AS (
-  SELECT q.id, q.phone_id, q.campaign_id, p.e164
+const householdSelect = (projectParam: string, keysParam: string): string => `
+  SELECT v.id, v.external_id, v.first_name, v.middle_name, v.last_name, v.address_line1, v.address_line2, v.city,
+         trim(v.state) AS state, v.zip, to_char(v.birthday, 'YYYY-MM-DD') AS birthday, v.time_zone, v.tags, v.notes,
+         vp.wrong_number,
+         (EXISTS (SELECT 1 FROM project_targets t WHERE t.project_id = ${projectParam} AND t.phone_id = vp.phone_id AND t.voter_id = v.id)
+          AND (${keysParam}::smallint[] IS NULL
+               OR (extract(month FROM v.birthday) * 100 + extract(day FROM v.birthday))::smallint = ANY(${keysParam}::smallint[]))
+         ) AS targeted
+  FROM voter_phones vp JOIN voters v ON v.id = vp.voter_id`;
+const HOUSEHOLD_SELECT = householdSelect('$1', '$6');
+
+/** One source of candidates for the claim (`held`: entries under a lease, found once it expired). */
+const claimBranch = (held: boolean): string => `
+  SELECT q.id, q.phone_id, q.campaign_id, p.e164, q.attempts, q.accuracy_score, q.queued_at
   FROM queue_entries q
   JOIN phones p ON p.id = q.phone_id
   WHERE q.project_id = $1
     AND q.state = 'queued'
+    AND q.current_attempt_id IS ${held ? 'NOT NULL' : 'NULL'}
     AND q.lease_expires_at < $3
     AND q.next_eligible_at <= $3
     AND q.calling_zone_id = ANY($4::int[])
@@ -71,7 +79,30 @@ WITH pick AS (
     AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)
   ORDER BY q.attempts, q.accuracy_score DESC, q.queued_at, q.id
   LIMIT 1
-  FOR UPDATE OF q, p SKIP LOCKED
+  FOR UPDATE OF q, p SKIP LOCKED`;
+
+/**
+ * The claim, one statement: walk the project's queue in hand-out order (fewest attempts
+ * first, so a requeued phone goes behind the fresh ones; then best accuracy score; then the
+ * longest waiting), skip what may not be called now, lock the entry and the phone with
+ * SKIP LOCKED (so concurrent claimers never wait on, nor share, a phone), and record the
+ * lease on both plus a call attempt. The same statement returns the household for the call
+ * screen, so a claim is a single round trip (its own transaction unless the caller has one).
+ *
+ * Candidates come from two partial indexes: the entries no one holds
+ * (`queue_entries_claim_free_idx`, walked in hand-out order, so a claimer never steps over
+ * the phones others hold) and the held entries whose lease has expired
+ * (`queue_entries_claim_held_idx`, by expiry). The better of the two in hand-out order wins
+ * (the other, if any, is only locked for the instant of this statement).
+ */
+export const CLAIM_SQL = `
+WITH free AS MATERIALIZED (${claimBranch(false)}
+), held AS MATERIALIZED (${claimBranch(true)}
+), pick AS (
+  SELECT c.id, c.phone_id, c.campaign_id, c.e164
+  FROM (SELECT * FROM free UNION ALL SELECT * FROM held) c
+  ORDER BY c.attempts, c.accuracy_score DESC, c.queued_at, c.id
+  LIMIT 1
 ), attempt AS (
   INSERT INTO call_attempts (campaign_id, project_id, queue_entry_id, phone_id, e164, user_id, session_id, claimed_at, lease_expires_at)
   SELECT pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, $2, $7, $3, $3 + make_interval(secs => $8)
@@ -85,10 +116,23 @@ WITH pick AS (
   SET claimed_by = $2, claimed_at = $3, lease_expires_at = attempt.lease_expires_at, current_attempt_id = attempt.id
   FROM attempt WHERE q.id = attempt.queue_entry_id
   RETURNING q.id
+), household AS (
+  SELECT coalesce(json_agg(json_build_object(
+           'id', h.id::text, 'external_id', h.external_id, 'first_name', h.first_name, 'middle_name', h.middle_name,
+           'last_name', h.last_name, 'address_line1', h.address_line1, 'address_line2', h.address_line2, 'city', h.city,
+           'state', h.state, 'zip', h.zip, 'birthday', h.birthday, 'time_zone', h.time_zone, 'tags', h.tags, 'notes', h.notes,
+           'wrong_number', h.wrong_number, 'targeted', h.targeted)
+         ORDER BY h.targeted DESC, h.last_name, h.first_name, h.id), '[]'::json) AS voters
+  FROM (${HOUSEHOLD_SELECT} WHERE vp.phone_id = (SELECT phone_id FROM attempt)) h
 )
 SELECT attempt.id AS attempt_id, attempt.queue_entry_id, attempt.lease_expires_at,
-       lease_phone.id AS phone_id, lease_phone.e164, lease_phone.accuracy_score, lease_phone.line_type, lease_phone.attempts
-FROM attempt JOIN lease_phone ON lease_phone.id = attempt.phone_id JOIN lease_entry ON lease_entry.id = attempt.queue_entry_id`;
+       lease_phone.id AS phone_id, lease_phone.e164, lease_phone.accuracy_score, lease_phone.line_type, lease_phone.attempts,
+       household.voters,
+       -- A claim commits without waiting for the WAL flush: if the database crashed right after, the lease would
+       -- simply not exist and the phone would still be queued, which is harmless. Outcomes keep full durability.
+       set_config('synchronous_commit', 'off', true) AS commit_mode
+FROM attempt JOIN lease_phone ON lease_phone.id = attempt.phone_id JOIN lease_entry ON lease_entry.id = attempt.queue_entry_id
+CROSS JOIN household`;
 
 interface ClaimRow {
   attempt_id: string;
@@ -99,6 +143,7 @@ interface ClaimRow {
   accuracy_score: number;
   line_type: string;
   attempts: number;
+  voters: ProfileRow[];
 }
 
 /** The parameters of CLAIM_SQL, for EXPLAIN in the benchmark. */
@@ -127,11 +172,6 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
   if (settings.archived) return { kind: 'closed', nextOpening: null };
   if (!isProjectOpen(req.now, settings.hours)) return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
   const birthdayKeys = settings.birthdayMode ? birthdayKeysOn(req.now, settings.hours.timeZone) : null;
-  // A claim commits without waiting for the WAL flush: if the database crashed right after,
-  // the lease would simply not exist and the phone would still be queued, which is harmless.
-  // Outcomes keep full durability.
-  const run = (tx: Db): Promise<ClaimRow | undefined> =>
-    tx.query('SET LOCAL synchronous_commit = off').then(() => one<ClaimRow>(tx, CLAIM_SQL, params));
   const params = [
     req.projectId,
     req.userId,
@@ -142,9 +182,10 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
     req.sessionId ?? null,
     req.leaseSeconds,
   ];
-  const claimed = db instanceof DataSource ? await db.transaction(run) : await run(db);
+  // One statement: atomic on its own, or part of the caller's transaction when given one.
+  const claimed = await one<ClaimRow>(db, CLAIM_SQL, params);
   if (!claimed) return { kind: 'empty' };
-  const voters = await householdProfiles(db, req.projectId, claimed.phone_id, birthdayKeys);
+  const voters = claimed.voters.map(toProfile);
   return {
     kind: 'claimed',
     claim: {
@@ -192,19 +233,16 @@ export async function householdProfiles(
 ): Promise<VoterProfile[]> {
   const r = await rows<ProfileRow>(
     db,
-    `SELECT v.id, v.external_id, v.first_name, v.middle_name, v.last_name, v.address_line1, v.address_line2, v.city,
-            trim(v.state) AS state, v.zip, to_char(v.birthday, 'YYYY-MM-DD') AS birthday, v.time_zone, v.tags, v.notes,
-            vp.wrong_number,
-            (EXISTS (SELECT 1 FROM project_targets t WHERE t.project_id = $1 AND t.phone_id = vp.phone_id AND t.voter_id = v.id)
-             AND ($3::smallint[] IS NULL
-                  OR (extract(month FROM v.birthday) * 100 + extract(day FROM v.birthday))::smallint = ANY($3::smallint[]))
-            ) AS targeted
-     FROM voter_phones vp JOIN voters v ON v.id = vp.voter_id
+    `${householdSelect('$1', '$3')}
      WHERE vp.phone_id = $2
      ORDER BY targeted DESC, v.last_name, v.first_name, v.id`,
     [projectId, phoneId, birthdayKeys],
   );
-  return r.map((v) => ({
+  return r.map(toProfile);
+}
+
+function toProfile(v: ProfileRow): VoterProfile {
+  return {
     id: v.id,
     externalId: v.external_id,
     firstName: v.first_name,
@@ -221,7 +259,7 @@ export async function householdProfiles(
     notes: v.notes,
     targeted: v.targeted,
     wrongNumber: v.wrong_number,
-  }));
+  };
 }
 
 /** Extend a lease (a call still in progress). False when the lease was lost. */
