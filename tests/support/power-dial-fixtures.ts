@@ -3,7 +3,8 @@ import { newProject, newVoters, target } from '../../libs/persistence/src/testin
 
 /**
  * A project ready for power dialing whose queue holds exactly these voter phones: verified
- * caller ID +15557654321, a voicemail recording, voters in DC (Eastern time).
+ * caller ID +15557654321, a voicemail recording, voters in DC (Eastern time), granted to the
+ * campaign's users created so far.
  */
 export async function powerProject(
   ds: DataSource,
@@ -30,5 +31,11 @@ export async function powerProject(
     })),
   );
   await target(ds, campaignId, project.id, { tagsAny: [tag] });
+  // Granted to every user the campaign has so far (volunteers need a grant).
+  await ds.query(
+    `INSERT INTO project_access (project_id, user_id) SELECT $1, id FROM users WHERE campaign_id = $2
+     ON CONFLICT DO NOTHING`,
+    [project.id, campaignId],
+  );
   return project.id;
 }

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
-import { parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { parseCallingZoneKey } from '@phonebank/domain';
+import { readCsv } from './fast-csv';
 import type { RowError } from './voter-csv.parser';
 import { mapHeader, parseVoterRow } from './voter-csv.parser';
 import type { ColumnMap, ParsedVoter } from './voter-csv.parser';
@@ -117,6 +117,8 @@ function copyLine(v: ParsedVoter, line: number): string {
   ].join('\t') + '\n';
 }
 
+/** Advisory lock space of imports (second key: the campaign). */
+const IMPORT_LOCK_KEY = 72_403_100;
 /** Rows per COPY batch; each batch's voters are merged while the next batch is being parsed. */
 const BATCH_ROWS = 50_000;
 
@@ -153,7 +155,7 @@ async function canSkipForeignKeyChecks(runner: { query(sql: string): Promise<unk
 /**
  * Import voters and their phones from a CSV stream into a campaign, in one transaction.
  *
- * The file is streamed through csv-parse and every row validated; good rows are COPYed, in
+ * The file is streamed through a strict CSV reader (`fast-csv.ts`) and every row validated; good rows are COPYed, in
  * batches, into a temporary staging table without indexes. Each batch's voters are upserted
  * (on the campaign's external id) while Node parses the next batch, so the two cores work at
  * once. At the end the phones are merged set-based (deduplicated, best score wins) and the
@@ -192,12 +194,23 @@ export async function importVotersCsv(
     if (skipFk) await runner.query('SET LOCAL session_replication_role = replica');
     const campaign = (await runner.query('SELECT id FROM campaigns WHERE id = $1 FOR KEY SHARE', [campaignId])) as unknown[];
     if (campaign.length === 0) throw new QueueError('NOT_FOUND', 'campaign not found');
+    // Imports into one campaign run one after the other (voters and phones are written by imports only).
+    await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IMPORT_LOCK_KEY, campaignId]);
+    // A campaign without voters or phones yet takes plain INSERTs: no conflict can arise under the lock.
+    const fresh = (
+      (await runner.query(
+        `SELECT NOT EXISTS (SELECT 1 FROM voters WHERE campaign_id = $1) AND NOT EXISTS (SELECT 1 FROM phones WHERE campaign_id = $1) AS fresh`,
+        [campaignId],
+      )) as { fresh: boolean }[]
+    )[0]!.fresh;
+    const upsert = (conflict: string): string => (fresh ? '' : conflict);
     await runner.query(`CREATE TEMP TABLE import_batch (
       line integer, external_id text, first_name text, middle_name text, last_name text, address_line1 text,
       address_line2 text, city text, state text, zip text, birthday date, time_zone text, tags text[], notes text,
       zone_key text, e164s text[], scores smallint[], types text[]) ON COMMIT DROP`);
-    await runner.query(`CREATE TEMP TABLE import_stage (external_id text, e164s text[], scores smallint[], types text[]) ON COMMIT DROP`);
-    await runner.query(`CREATE TEMP TABLE import_voters (external_id text, id bigint) ON COMMIT DROP`);
+    await runner.query(
+      `CREATE TEMP TABLE import_stage (voter_id bigint, external_id text, e164s text[], scores smallint[], types text[]) ON COMMIT DROP`,
+    );
     await runner.query(`CREATE TEMP TABLE import_phones (e164 text, id bigint) ON COMMIT DROP`);
 
     const zoneIds = new Set<string>();
@@ -217,7 +230,7 @@ export async function importVotersCsv(
            SELECT $1, s.external_id, s.first_name, s.middle_name, s.last_name, s.address_line1, s.address_line2, s.city, s.state,
                   s.zip, s.birthday, s.time_zone, z.id, s.tags, s.notes
            FROM import_batch s JOIN calling_zones z ON z.key = s.zone_key
-           ON CONFLICT (campaign_id, external_id) DO UPDATE SET
+           ${upsert(`ON CONFLICT (campaign_id, external_id) DO UPDATE SET
              first_name = EXCLUDED.first_name, middle_name = EXCLUDED.middle_name, last_name = EXCLUDED.last_name,
              address_line1 = EXCLUDED.address_line1, address_line2 = EXCLUDED.address_line2, city = EXCLUDED.city,
              state = EXCLUDED.state, zip = EXCLUDED.zip, birthday = EXCLUDED.birthday, time_zone = EXCLUDED.time_zone,
@@ -227,12 +240,12 @@ export async function importVotersCsv(
                  IS DISTINCT FROM
                  (EXCLUDED.first_name, EXCLUDED.middle_name, EXCLUDED.last_name, EXCLUDED.address_line1, EXCLUDED.address_line2,
                   EXCLUDED.city, EXCLUDED.state, EXCLUDED.zip, EXCLUDED.birthday, EXCLUDED.time_zone, EXCLUDED.calling_zone_id,
-                  EXCLUDED.tags, EXCLUDED.notes)
+                  EXCLUDED.tags, EXCLUDED.notes)`)}
            RETURNING t.id, t.external_id, (t.xmax = 0) AS inserted
-         ), ids AS (
-           INSERT INTO import_voters (external_id, id) SELECT external_id, id FROM up
          ), stage AS (
-           INSERT INTO import_stage (external_id, e164s, scores, types) SELECT external_id, e164s, scores, types FROM import_batch
+           -- Voters left unchanged are not returned: their ids are looked up once at the end.
+           INSERT INTO import_stage (voter_id, external_id, e164s, scores, types)
+           SELECT up.id, b.external_id, b.e164s, b.scores, b.types FROM import_batch b LEFT JOIN up ON up.external_id = b.external_id
          )
          SELECT count(*) FILTER (WHERE inserted)::int AS ins, count(*) FILTER (WHERE NOT inserted)::int AS upd FROM up`,
         [campaignId],
@@ -242,11 +255,9 @@ export async function importVotersCsv(
     };
 
     const gate = new Utf8Gate();
-    const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+    gate.setEncoding('utf8');
     input.on('error', (e) => gate.destroy(e));
     input.pipe(gate);
-    gate.on('error', (e) => parser.destroy(e));
-    gate.pipe(parser);
 
     let map: ColumnMap | undefined;
     const seen = new Map<string, number>();
@@ -275,8 +286,8 @@ export async function importVotersCsv(
       batchRows = 0;
     };
     try {
-      for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const line = item.info.lines;
+      for await (const item of readCsv(gate as AsyncIterable<string>)) {
+        const line = item.lines;
         if (!headerSeen) {
           headerSeen = true;
           const h = mapHeader(item.record);
@@ -335,9 +346,8 @@ export async function importVotersCsv(
     // Voters the file left unchanged were not returned by their upsert: look their ids up.
     if (result.votersInserted + result.votersUpdated < seen.size) {
       await runner.query(
-        `INSERT INTO import_voters (external_id, id)
-         SELECT s.external_id, v.id FROM import_stage s JOIN voters v ON v.campaign_id = $1 AND v.external_id = s.external_id
-         WHERE NOT EXISTS (SELECT 1 FROM import_voters m WHERE m.external_id = s.external_id)`,
+        `UPDATE import_stage s SET voter_id = v.id FROM voters v
+         WHERE s.voter_id IS NULL AND v.campaign_id = $1 AND v.external_id = s.external_id`,
         [campaignId],
       );
     }
@@ -350,8 +360,8 @@ export async function importVotersCsv(
        ), up AS (
          INSERT INTO phones AS t (campaign_id, e164, accuracy_score, line_type)
          SELECT $1, e164, score, type::line_type FROM agg ORDER BY e164
-         ON CONFLICT (campaign_id, e164) DO UPDATE SET accuracy_score = EXCLUDED.accuracy_score, line_type = EXCLUDED.line_type
-         WHERE (t.accuracy_score, t.line_type) IS DISTINCT FROM (EXCLUDED.accuracy_score, EXCLUDED.line_type)
+         ${upsert(`ON CONFLICT (campaign_id, e164) DO UPDATE SET accuracy_score = EXCLUDED.accuracy_score, line_type = EXCLUDED.line_type
+         WHERE (t.accuracy_score, t.line_type) IS DISTINCT FROM (EXCLUDED.accuracy_score, EXCLUDED.line_type)`)}
          RETURNING t.id, t.e164, (t.xmax = 0) AS inserted
        ), ids AS (
          INSERT INTO import_phones (e164, id) SELECT e164, id FROM up
@@ -376,12 +386,11 @@ export async function importVotersCsv(
     const l = (await runner.query(
       `WITH ins AS (
          INSERT INTO voter_phones (voter_id, phone_id)
-         SELECT v.id, p.id
+         SELECT s.voter_id, p.id
          FROM import_stage s
-         JOIN import_voters v ON v.external_id = s.external_id
          CROSS JOIN LATERAL unnest(s.e164s) AS u(e164)
          JOIN import_phones p ON p.e164 = u.e164
-         ON CONFLICT DO NOTHING RETURNING 1)
+         ${upsert('ON CONFLICT DO NOTHING')} RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
     )) as { n: number }[];
     result.links = l[0]!.n;

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { birthdayKeysOn, isProjectOpen, nextOpening } from '@phonebank/domain';
 import type { Db } from '../sql';
 import { one, rows } from '../sql';
@@ -183,7 +184,7 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
     req.leaseSeconds,
   ];
   // One statement: atomic on its own, or part of the caller's transaction when given one.
-  const claimed = await one<ClaimRow>(db, CLAIM_SQL, params);
+  const claimed = await runClaim(db, params);
   if (!claimed) return { kind: 'empty' };
   const voters = claimed.voters.map(toProfile);
   return {
@@ -203,6 +204,26 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
       voters,
     },
   };
+}
+
+/**
+ * Run CLAIM_SQL. On a data source it goes straight to the pool as a named prepared statement:
+ * each connection parses it once and, after a few runs, keeps a generic plan, which saves the
+ * planning of this many-CTE statement (about as long as running it) on every claim.
+ */
+async function runClaim(db: Db, params: unknown[]): Promise<ClaimRow | undefined> {
+  if (db instanceof DataSource) {
+    const pool = (db.driver as unknown as { master?: { query?: unknown } }).master;
+    if (pool && typeof pool.query === 'function') {
+      const r = await (pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }).query({
+        name: 'pb_claim_next_phone',
+        text: CLAIM_SQL,
+        values: params,
+      });
+      return r.rows[0];
+    }
+  }
+  return one<ClaimRow>(db, CLAIM_SQL, params);
 }
 
 interface ProfileRow {
