@@ -274,6 +274,8 @@ class Agent {
       method,
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // a stuck session must not hang the benchmark: report it instead
+      signal: AbortSignal.timeout(10_000),
     });
     return { status: res.status, body: (await res.json()) as T };
   }
@@ -584,13 +586,19 @@ async function main(): Promise<void> {
     const callingEnd = wall();
     const usage2 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number; peakRss: number; peakHeap: number }>('usage', { type: 'usage' });
     const floorLoadedRaw = await loadedFloor;
-    const metrics = await (await fetch(`${ready.base}/metrics`)).text();
+    const metrics = await (await fetch(`${ready.base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    const stuckDetail = await rows<{ stage: string; n: string }>(db.ds, `SELECT stage, count(*) AS n FROM dial_sessions GROUP BY stage ORDER BY 2 DESC`);
+    const attemptsTotal = Number((await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1`, [projectId]))[0].n);
 
     // --- end sessions -----------------------------------------------------------------
     for (const a of agents) {
       a.endRequested = true;
-      const r = await a.api<{ accepted: boolean }>('POST', `/dial-sessions/${a.sessionId}/end`);
-      if (r.status !== 200 || !r.body.accepted) a.failures.push(`end refused: ${r.status} ${JSON.stringify(r.body)}`);
+      try {
+        const r = await a.api<{ accepted: boolean }>('POST', `/dial-sessions/${a.sessionId}/end`);
+        if (r.status !== 200 || !r.body.accepted) a.failures.push(`end refused: ${r.status} ${JSON.stringify(r.body)}`);
+      } catch (e) {
+        a.failures.push(`"end" got no answer in 10 s (stage ${a.stage}): ${String(e).slice(0, 80)}`);
+      }
     }
     const endDeadline = Date.now() + 30_000;
     while (agents.some((a) => a.stage !== 'ended') && Date.now() < endDeadline) await sleep(200);
@@ -612,7 +620,12 @@ async function main(): Promise<void> {
     );
     await sleep(1000);
     const app = await (await ariRest('GET', `/applications/${BENCH_APP}`)).json() as { channel_ids?: string[]; bridge_ids?: string[] };
-    const closed = await waitMsg<{ errors: string[]; warnings: string[] }>('closed', { type: 'close' });
+    // app.close() awaits every session's event queue: a wedged session hangs it (seen in runs).
+    const closed = await Promise.race([
+      waitMsg<{ errors: string[]; warnings: string[] }>('closed', { type: 'close' }),
+      sleep(15_000).then(() => ({ errors: ['orchestrator shutdown (app.close) did not finish in 15 s; killed'], warnings: [] as string[] })),
+    ]);
+    if (child.exitCode === null) child.kill('SIGKILL');
     child = undefined;
 
     // --- analysis ---------------------------------------------------------------------
@@ -718,6 +731,7 @@ Orchestrator histograms (in-process): \`phonebank_click_to_invite_seconds\` n=${
 - Calls placed by the sessions: ${benchClicks.length} (${(benchClicks.length / callingSeconds).toFixed(1)} calls/s); clicks matched to a voter INVITE: ${clickToInvite.length} (unmatched ${unmatched}); answered calls bridged and measured: ${bench.bridge.n}; calls answered per volunteer (mean): ${(agents.reduce((s, a) => s + a.answered, 0) / agents.length).toFixed(1)}.
 - Outcomes in \`call_attempts\`: ${outcomes.map((o) => `${o.outcome ?? 'none'} ${o.n}`).join(', ')}.
 - After the run: open (unreleased, no outcome) attempts ${openAttempts[0].n}; dial sessions not ended ${liveSessions[0].n}; channels still in the orchestrator's Stasis app ${app.channel_ids?.length ?? '?'}, bridges ${app.bridge_ids?.length ?? '?'}; volunteer SIPp exit codes ${[...new Set(exitCodes)].join(',')}.
+- At the end of the calling time (after the 60 s drain): dial_sessions by stage ${stuckDetail.map((r) => `${r.stage} ${r.n}`).join(', ')}; attempts ${attemptsTotal}, originates that returned (histogram count) ${h.clickSum.count} → **${attemptsTotal - h.clickSum.count} originate requests never answered**; \`phonebank_voter_channels\` gauge ${/^phonebank_voter_channels (\S+)/m.exec(metrics)?.[1] ?? '?'}.
 - Clicks refused by the engine: ${clickRefusals}. Orchestrator log: ${closed.errors.length} errors, ${closed.warnings.length} warnings.${closed.errors.length ? `\n\n  First errors:\n\n  \`\`\`\n  ${closed.errors.slice(0, 10).join('\n  ')}\n  \`\`\`` : ''}
 ${failedSessions.length ? `- Failed sessions:\n${failedSessions.slice(0, 10).map((a) => `  - ${a.sessionId}: ${a.failures.slice(0, 3).join('; ')}`).join('\n')}` : ''}
 ${stuck.size ? `- Stuck:\n${[...stuck].slice(0, 10).map((s) => `  - ${s}`).join('\n')}` : ''}

@@ -145,10 +145,10 @@ async function main(): Promise<void> {
   let slowNote = '';
   try {
     const s = (await ds.query(
-      `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size',
+      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size',
          'checkpoint_timeout', 'synchronous_commit', 'wal_level', 'effective_cache_size', 'autovacuum', 'jit', 'random_page_cost') ORDER BY name`,
-    )) as { name: string; setting: string; unit: string | null }[];
-    settings = s.map((x) => `${x.name}=${x.setting}${x.unit ?? ''}`).join(', ');
+    )) as { name: string; setting: string }[];
+    settings = s.map((x) => `${x.name}=${x.setting}`).join(', ');
     const campaign = await createCampaign(ds, { name: 'Bench' });
     const project = await createProject(ds, campaign.id, { name: 'Bench project', timeZone: 'UTC', hoursStart: 0, hoursEnd: 1440 });
     const users = await Promise.all(Array.from({ length: 16 }, (_, k) => createUser(ds, { campaignId: campaign.id, role: 'volunteer', name: `v${k}` })));

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CALL_OUTCOMES } from '@phonebank/domain';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 export class StartSessionDto {
@@ -21,16 +22,7 @@ export class CallRequestDto {
   requestId!: string;
 }
 
-export const OUTCOMES = [
-  'successful',
-  'voicemail',
-  'refused',
-  'busy',
-  'no_answer',
-  'failed',
-  'wrong_number',
-  'do_not_call',
-] as const;
+export const OUTCOMES = CALL_OUTCOMES;
 
 export class OutcomeDto {
   @ApiProperty({ format: 'uuid' })

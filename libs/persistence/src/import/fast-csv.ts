@@ -50,7 +50,12 @@ export async function* readCsv(chunks: AsyncIterable<string | Buffer>): AsyncGen
  * Parse whole records out of `text`; stop before an incomplete one unless `final`. Returns
  * where parsing stopped and how many lines are behind that point.
  */
-function parseText(text: string, final: boolean, line: number, out: CsvRecord[]): { pos: number; line: number } {
+function parseText(
+  text: string,
+  final: boolean,
+  line: number,
+  out: CsvRecord[],
+): { pos: number; line: number } {
   const n = text.length;
   let pos = 0;
   while (pos < n) {
