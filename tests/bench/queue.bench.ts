@@ -36,7 +36,18 @@ const VOTERS = Number(process.env.BENCH_VOTERS ?? 1_000_000);
 const SECOND_PHONE_EVERY = 10 / 3; // 30% of voters have a second number → 1.3 phones per voter
 const NOW = new Date('2026-03-10T18:00:00Z'); // open in every US zone
 const STATES = ['NY', 'CA', 'TX', 'FL', 'PA', 'OH', 'IL', 'GA', 'NC', 'MI'];
-const AREA: Record<string, string> = { NY: '212', CA: '415', TX: '512', FL: '305', PA: '215', OH: '614', IL: '312', GA: '404', NC: '919', MI: '313' };
+const AREA: Record<string, string> = {
+  NY: '212',
+  CA: '415',
+  TX: '512',
+  FL: '305',
+  PA: '215',
+  OH: '614',
+  IL: '312',
+  GA: '404',
+  NC: '919',
+  MI: '313',
+};
 
 function* csvChunks(): Generator<string> {
   yield 'voter_id,first_name,last_name,address_line1,city,state,zip,birthday,tags,phone1,phone1_score,phone1_type,phone2,phone2_score,phone2_type\n';
@@ -64,7 +75,10 @@ function pct(sorted: number[], p: number): number {
 }
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 const log = (s: string): void => void process.stdout.write(`${s}\n`);
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' / ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
 void SECOND_PHONE_EVERY;
 
@@ -78,10 +92,15 @@ let dropping: Promise<void> | undefined;
 /** Cancel whatever the bench still runs in its database (a phase past its limit). */
 async function cancelScratchStatements(): Promise<void> {
   if (!scratch) return;
-  const c = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const c = new Client({
+    connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  });
   await c.connect();
   try {
-    await c.query('SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [scratch.name]);
+    await c.query(
+      'SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [scratch.name],
+    );
   } finally {
     await c.end();
   }
@@ -100,7 +119,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 /** Run one phase under a hard limit; on timeout its statements are cancelled and `stop` is raised. */
 const stop = { flag: false };
-async function phase<T>(name: string, limitMs: number, fn: () => Promise<T>): Promise<{ value?: T; error?: string; seconds: number; load: string }> {
+async function phase<T>(
+  name: string,
+  limitMs: number,
+  fn: () => Promise<T>,
+): Promise<{ value?: T; error?: string; seconds: number; load: string }> {
   const loadBefore = load();
   const t = performance.now();
   stop.flag = false;
@@ -109,7 +132,10 @@ async function phase<T>(name: string, limitMs: number, fn: () => Promise<T>): Pr
     const value = await Promise.race([
       fn(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new PhaseTimeout(`${name}: over its ${limitMs / 1000} s limit, cancelled`)), limitMs);
+        timer = setTimeout(
+          () => reject(new PhaseTimeout(`${name}: over its ${limitMs / 1000} s limit, cancelled`)),
+          limitMs,
+        );
       }),
     ]);
     return { value, seconds: (performance.now() - t) / 1000, load: `${loadBefore} → ${load()}` };
@@ -150,8 +176,17 @@ async function main(): Promise<void> {
     )) as { name: string; setting: string }[];
     settings = s.map((x) => `${x.name}=${x.setting}`).join(', ');
     const campaign = await createCampaign(ds, { name: 'Bench' });
-    const project = await createProject(ds, campaign.id, { name: 'Bench project', timeZone: 'UTC', hoursStart: 0, hoursEnd: 1440 });
-    const users = await Promise.all(Array.from({ length: 16 }, (_, k) => createUser(ds, { campaignId: campaign.id, role: 'volunteer', name: `v${k}` })));
+    const project = await createProject(ds, campaign.id, {
+      name: 'Bench project',
+      timeZone: 'UTC',
+      hoursStart: 0,
+      hoursEnd: 1440,
+    });
+    const users = await Promise.all(
+      Array.from({ length: 16 }, (_, k) =>
+        createUser(ds, { campaignId: campaign.id, role: 'volunteer', name: `v${k}` }),
+      ),
+    );
 
     // 1. Import.
     log(`importing ${VOTERS} voters… (load ${load()})`);
@@ -170,18 +205,27 @@ async function main(): Promise<void> {
     });
     if (imp.value) {
       const r = imp.value;
-      log(`import: ${imp.seconds.toFixed(1)} s (${r.votersInserted} voters, ${r.phonesInserted} phones, ${r.links} links)`);
+      log(
+        `import: ${imp.seconds.toFixed(1)} s (${r.votersInserted} voters, ${r.phonesInserted} phones, ${r.links} links)`,
+      );
       rows.push(
         `| Import ${r.votersInserted.toLocaleString('en-US')} voters / ${r.phonesInserted.toLocaleString('en-US')} phones / ${r.links.toLocaleString('en-US')} links (CSV → validate → COPY batches → set-based merge, one transaction; parse+COPY+voter merge ${parseSeconds.toFixed(1)} s, phones+links ${(imp.seconds - parseSeconds).toFixed(1)} s) | < 60 s | **${imp.seconds.toFixed(1)} s** ${imp.seconds < 60 ? '✅' : '❌'} | ${imp.load} |`,
       );
     } else {
-      rows.push(`| Import ${VOTERS.toLocaleString('en-US')} voters | < 60 s | **${imp.error}** ❌ | ${imp.load} |`);
+      rows.push(
+        `| Import ${VOTERS.toLocaleString('en-US')} voters | < 60 s | **${imp.error}** ❌ | ${imp.load} |`,
+      );
       throw new Error('no data to claim from');
     }
 
     // 2. Target everybody into one project.
     const tgt = await phase('targeting', PHASE_LIMIT_MS, async () => {
-      const saved = await saveTargetsIntoProject(ds, { projectId: project.id, campaignId: campaign.id, filter: {}, now: NOW });
+      const saved = await saveTargetsIntoProject(ds, {
+        projectId: project.id,
+        campaignId: campaign.id,
+        filter: {},
+        now: NOW,
+      });
       await ds.query('VACUUM ANALYZE queue_entries');
       await ds.query('VACUUM ANALYZE phones');
       // Flush the bulk load's dirty pages now, so that the latency run does not measure a checkpoint of it.
@@ -194,7 +238,9 @@ async function main(): Promise<void> {
     }
     const queued = tgt.value.phonesQueued;
     log(`targeting: ${tgt.seconds.toFixed(1)} s, ${queued} phones queued`);
-    rows.push(`| Save all voters into one project (${queued.toLocaleString('en-US')} phones queued), then VACUUM ANALYZE, CHECKPOINT | — | ${tgt.seconds.toFixed(1)} s | ${tgt.load} |`);
+    rows.push(
+      `| Save all voters into one project (${queued.toLocaleString('en-US')} phones queued), then VACUUM ANALYZE, CHECKPOINT | — | ${tgt.seconds.toFixed(1)} s | ${tgt.load} |`,
+    );
 
     // 3. Latency at a human pace: 500 volunteers, ~100 claims/s together, each claim followed by an outcome.
     const volunteers = 500;
@@ -202,7 +248,16 @@ async function main(): Promise<void> {
     const thinkMs = (volunteers / 100) * 1000; // mean gap per volunteer for 100 claims/s in total
     const latencies: number[] = [];
     const outcomeLat: number[] = [];
-    const outcomes: CallOutcome[] = ['busy', 'no_answer', 'successful', 'voicemail', 'failed', 'refused', 'busy', 'no_answer'];
+    const outcomes: CallOutcome[] = [
+      'busy',
+      'no_answer',
+      'successful',
+      'voicemail',
+      'failed',
+      'refused',
+      'busy',
+      'no_answer',
+    ];
     const seenLatency = new Set<string>();
     /** When (s into the run) the claims over 50 ms ended: one stall of the whole process, or spread out. */
     const slow: number[] = [];
@@ -219,7 +274,12 @@ async function main(): Promise<void> {
           while (Date.now() < end && !stop.flag) {
             const now = new Date(NOW.getTime() + (Date.now() - begin));
             const t0 = performance.now();
-            const r = await claimNextPhone(ds, { projectId: project.id, userId: users[k % 16]!.user.id, leaseSeconds: 300, now });
+            const r = await claimNextPhone(ds, {
+              projectId: project.id,
+              userId: users[k % 16]!.user.id,
+              leaseSeconds: 300,
+              now,
+            });
             const dt = performance.now() - t0;
             const counted = Date.now() >= measureFrom;
             if (counted) latencies.push(dt);
@@ -229,7 +289,11 @@ async function main(): Promise<void> {
               if (seenLatency.has(r.claim.phone.id)) dupes++; // requeue delay 30 min > run: a phone comes once
               seenLatency.add(r.claim.phone.id);
               const t1 = performance.now();
-              await applyOutcome(ds, { attemptId: r.claim.attemptId, outcome: outcomes[latencyClaims % outcomes.length]!, now });
+              await applyOutcome(ds, {
+                attemptId: r.claim.attemptId,
+                outcome: outcomes[latencyClaims % outcomes.length]!,
+                now,
+              });
               if (counted) outcomeLat.push(performance.now() - t1);
             }
             await sleep(thinkMs * (0.5 + Math.random()));
@@ -242,7 +306,9 @@ async function main(): Promise<void> {
     outcomeLat.sort((a, b) => a - b);
     if (lat.value) {
       const rate = latencies.length / lat.value;
-      log(`latency: ${latencies.length} claims (${rate.toFixed(0)}/s), p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
+      log(
+        `latency: ${latencies.length} claims (${rate.toFixed(0)}/s), p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`,
+      );
       const seconds = [...new Set(slow.map((x) => Math.floor(x)))];
       slowNote = slow.length
         ? `${slow.length} claims over 50 ms, ending in ${seconds.length} distinct seconds of the run (${seconds.slice(0, 12).join(', ')}${seconds.length > 12 ? ', …' : ''})`
@@ -251,7 +317,10 @@ async function main(): Promise<void> {
       rows.push(
         `| Claim latency, 500 volunteers at a human pace (${latencies.length} claims measured over ${lat.value.toFixed(0)} s after a ${thinkMs / 1000} s ramp-up = ${rate.toFixed(0)}/s, each followed by an outcome: outcome p50 ${ms(pct(outcomeLat, 50))}, p99 ${ms(pct(outcomeLat, 99))}) | p99 < 10 ms | p50 ${ms(pct(latencies, 50))}, p95 ${ms(pct(latencies, 95))}, **p99 ${ms(pct(latencies, 99))}**, max ${ms(latencies.at(-1) ?? NaN)} ${pct(latencies, 99) < 10 ? '✅' : '❌'} | ${lat.load} |`,
       );
-    } else rows.push(`| Claim latency | p99 < 10 ms | ${lat.error} (${latencies.length} claims measured) ❌ | ${lat.load} |`);
+    } else
+      rows.push(
+        `| Claim latency | p99 < 10 ms | ${lat.error} (${latencies.length} claims measured) ❌ | ${lat.load} |`,
+      );
 
     // 4. Throughput: 16 concurrent claimers, claims only, leases long enough to outlive the run.
     const tpSeconds = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 15);
@@ -268,7 +337,12 @@ async function main(): Promise<void> {
         Array.from({ length: 16 }, async (_, k) => {
           while (Date.now() < tpEnd && !stop.flag) {
             const t0 = performance.now();
-            const r = await claimNextPhone(ds, { projectId: project.id, userId: users[k]!.user.id, leaseSeconds: 3600, now: tpNow });
+            const r = await claimNextPhone(ds, {
+              projectId: project.id,
+              userId: users[k]!.user.id,
+              leaseSeconds: 3600,
+              now: tpNow,
+            });
             tpLat.push(performance.now() - t0);
             if (r.kind !== 'claimed') break;
             claims++;
@@ -294,16 +368,26 @@ async function main(): Promise<void> {
         `| Claim throughput, 16 concurrent claimers, claims only (${claims.toLocaleString('en-US')} claims in ${tpElapsed.toFixed(1)} s; per claim p50 ${ms(pct(tpLat, 50))}, p99 ${ms(pct(tpLat, 99))}) | > 2,000/s | **${(claims / tpElapsed).toFixed(0)}/s** ${claims / tpElapsed > 2000 ? '✅' : '❌'} | ${tp.load} |`,
       );
     } else rows.push(`| Claim throughput | > 2,000/s | ${tp.error} ❌ | ${tp.load} |`);
-    rows.push(`| Phones handed out twice (both runs; client-side set and a check of live leases in the database) | 0 | **${dupes}** ${dupes === 0 ? '✅' : '❌'} | |`);
+    rows.push(
+      `| Phones handed out twice (both runs; client-side set and a check of live leases in the database) | 0 | **${dupes}** ${dupes === 0 ? '✅' : '❌'} | |`,
+    );
 
     // 5. The plan, after the throughput run (the head of the queue holds its leased entries).
     await phase('explain', 60_000, async () => {
-      const params = await claimParameters(ds, { projectId: project.id, userId: users[0]!.user.id, leaseSeconds: 300, now: tpNow });
+      const params = await claimParameters(ds, {
+        projectId: project.id,
+        userId: users[0]!.user.id,
+        leaseSeconds: 300,
+        now: tpNow,
+      });
       const qr = ds.createQueryRunner();
       await qr.connect();
       try {
         await qr.startTransaction();
-        const r = (await qr.query(`EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${CLAIM_SQL}`, params as unknown[])) as { 'QUERY PLAN': string }[];
+        const r = (await qr.query(
+          `EXPLAIN (ANALYZE, BUFFERS, SETTINGS) ${CLAIM_SQL}`,
+          params as unknown[],
+        )) as { 'QUERY PLAN': string }[];
         plan = r.map((x) => x['QUERY PLAN']).join('\n');
       } finally {
         await qr.rollbackTransaction().catch(() => undefined);
@@ -314,7 +398,8 @@ async function main(): Promise<void> {
     log(`bench stopped: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     const cpu = cpus();
-    const version = (await ds.query('SHOW server_version').catch(() => [{ server_version: '?' }]))[0].server_version as string;
+    const version = (await ds.query('SHOW server_version').catch(() => [{ server_version: '?' }]))[0]
+      .server_version as string;
     await dropScratch();
     const report = [
       '# Queue benchmark (issue 3)',

@@ -23,13 +23,28 @@ const OPTIONAL_COLUMNS = [
   'notes',
 ] as const;
 const ALIASES: Record<string, string> = {
-  id: 'voter_id', external_id: 'voter_id', voterid: 'voter_id',
-  first: 'first_name', firstname: 'first_name', last: 'last_name', lastname: 'last_name',
-  middle: 'middle_name', middlename: 'middle_name',
-  address: 'address_line1', address1: 'address_line1', street: 'address_line1', address2: 'address_line2',
-  zip_code: 'zip', zipcode: 'zip', postal_code: 'zip',
-  dob: 'birthday', birthdate: 'birthday', date_of_birth: 'birthday', birth_date: 'birthday',
-  timezone: 'time_zone', tz: 'time_zone',
+  id: 'voter_id',
+  external_id: 'voter_id',
+  voterid: 'voter_id',
+  first: 'first_name',
+  firstname: 'first_name',
+  last: 'last_name',
+  lastname: 'last_name',
+  middle: 'middle_name',
+  middlename: 'middle_name',
+  address: 'address_line1',
+  address1: 'address_line1',
+  street: 'address_line1',
+  address2: 'address_line2',
+  zip_code: 'zip',
+  zipcode: 'zip',
+  postal_code: 'zip',
+  dob: 'birthday',
+  birthdate: 'birthday',
+  date_of_birth: 'birthday',
+  birth_date: 'birthday',
+  timezone: 'time_zone',
+  tz: 'time_zone',
 };
 const MAX_PHONES = 9;
 
@@ -49,7 +64,10 @@ export interface RowError {
 export function mapHeader(header: string[]): { map?: ColumnMap; errors: RowError[] } {
   const errors: RowError[] = [];
   const names = header.map((h) => {
-    const n = h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    const n = h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
     return ALIASES[n] ?? n;
   });
   const index = new Map<string, number>();
@@ -74,14 +92,23 @@ export function mapHeader(header: string[]): { map?: ColumnMap; errors: RowError
       phones.set(slot, p);
       return;
     }
-    if (!(REQUIRED_COLUMNS as readonly string[]).includes(name) && !(OPTIONAL_COLUMNS as readonly string[]).includes(name)) {
+    if (
+      !(REQUIRED_COLUMNS as readonly string[]).includes(name) &&
+      !(OPTIONAL_COLUMNS as readonly string[]).includes(name)
+    ) {
       errors.push({ line: 1, column: h(header[i]), message: `unknown column "${header[i]}"` });
     }
   });
-  for (const r of REQUIRED_COLUMNS) if (!index.has(r)) errors.push({ line: 1, column: r, message: `missing required column "${r}"` });
+  for (const r of REQUIRED_COLUMNS)
+    if (!index.has(r)) errors.push({ line: 1, column: r, message: `missing required column "${r}"` });
   const phoneSlots: ColumnMap['phoneSlots'] = [];
   for (const [slot, p] of [...phones].sort((a, b) => a[0] - b[0])) {
-    if (p.number === undefined) errors.push({ line: 1, column: `phone${slot}`, message: `phone${slot} details given without a phone${slot} column` });
+    if (p.number === undefined)
+      errors.push({
+        line: 1,
+        column: `phone${slot}`,
+        message: `phone${slot} details given without a phone${slot} column`,
+      });
     else phoneSlots.push({ number: p.number, score: p.score, type: p.type });
   }
   return errors.length ? { errors } : { map: { names, index, phoneSlots }, errors };
@@ -128,7 +155,8 @@ export function parseVoterRow(
   const opt = (c: string): string | null => get(c) || null;
   const externalId = get('voter_id');
   if (!externalId) errors.push({ line, column: 'voter_id', message: 'voter_id is empty' });
-  else if (externalId.length > 64) errors.push({ line, column: 'voter_id', message: 'voter_id is longer than 64 characters' });
+  else if (externalId.length > 64)
+    errors.push({ line, column: 'voter_id', message: 'voter_id is longer than 64 characters' });
   const firstName = get('first_name');
   const lastName = get('last_name');
   if (!firstName) errors.push({ line, column: 'first_name', message: 'first_name is empty' });
@@ -136,10 +164,12 @@ export function parseVoterRow(
   let state = opt('state');
   if (state) {
     state = state.toUpperCase();
-    if (!US_STATE_CODES.has(state)) errors.push({ line, column: 'state', message: `state "${state}" is not a US state code` });
+    if (!US_STATE_CODES.has(state))
+      errors.push({ line, column: 'state', message: `state "${state}" is not a US state code` });
   }
   const zip = opt('zip');
-  if (zip && !/^\d{5}(-?\d{4})?$/.test(zip)) errors.push({ line, column: 'zip', message: `zip "${zip}" is not a ZIP code` });
+  if (zip && !/^\d{5}(-?\d{4})?$/.test(zip))
+    errors.push({ line, column: 'zip', message: `zip "${zip}" is not a ZIP code` });
   let birthday: string | null = null;
   const rawBirthday = get('birthday');
   if (rawBirthday) {
@@ -151,10 +181,20 @@ export function parseVoterRow(
   if (timeZone) {
     let valid = tzValid.get(timeZone);
     if (valid === undefined) tzValid.set(timeZone, (valid = isValidTimeZone(timeZone)));
-    if (!valid) errors.push({ line, column: 'time_zone', message: `time zone "${timeZone}" is not an IANA zone` });
+    if (!valid)
+      errors.push({ line, column: 'time_zone', message: `time zone "${timeZone}" is not an IANA zone` });
   }
   const tagsRaw = get('tags');
-  const tags = tagsRaw ? [...new Set(tagsRaw.split(/[;|]/).map((t) => t.trim()).filter(Boolean))] : [];
+  const tags = tagsRaw
+    ? [
+        ...new Set(
+          tagsRaw
+            .split(/[;|]/)
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : [];
   const phones: ParsedVoter['phones'] = [];
   const areaCodes: (string | null)[] = [];
   map.phoneSlots.forEach((slot, k) => {
@@ -172,13 +212,21 @@ export function parseVoterRow(
     if (rawScore) {
       score = Number(rawScore);
       if (!/^\d{1,3}$/.test(rawScore) || score > 100) {
-        errors.push({ line, column: `${col}_score`, message: `accuracy score "${rawScore}" must be an integer 0-100` });
+        errors.push({
+          line,
+          column: `${col}_score`,
+          message: `accuracy score "${rawScore}" must be an integer 0-100`,
+        });
         return;
       }
     }
     const type = parseLineType(rawType);
     if (!type) {
-      errors.push({ line, column: `${col}_type`, message: `line type "${rawType}" must be landline, cell, voip or unknown` });
+      errors.push({
+        line,
+        column: `${col}_type`,
+        message: `line type "${rawType}" must be landline, cell, voip or unknown`,
+      });
       return;
     }
     if (!phones.some((p) => p.e164 === n.e164)) phones.push({ e164: n.e164, score, type });

@@ -48,7 +48,11 @@ class Utf8Gate extends Transform {
   constructor() {
     super({ readableObjectMode: false, decodeStrings: true });
   }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: string) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _enc: BufferEncoding,
+    done: (err?: Error | null, data?: string) => void,
+  ): void {
     try {
       const text = this.decoder.decode(chunk, { stream: true });
       this.bytes += chunk.length;
@@ -91,30 +95,34 @@ function copyText(v: string | null): string {
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 function copyArray(values: readonly (string | number)[]): string {
-  const inner = values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',');
+  const inner = values
+    .map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`))
+    .join(',');
   return copyText(`{${inner}}`);
 }
 function copyLine(v: ParsedVoter, line: number): string {
-  return [
-    String(line),
-    copyText(v.externalId),
-    copyText(v.firstName),
-    copyText(v.middleName),
-    copyText(v.lastName),
-    copyText(v.addressLine1),
-    copyText(v.addressLine2),
-    copyText(v.city),
-    copyText(v.state),
-    copyText(v.zip),
-    copyText(v.birthday),
-    copyText(v.timeZone),
-    copyArray(v.tags),
-    copyText(v.notes),
-    copyText(v.zoneKey),
-    copyArray(v.phones.map((p) => p.e164)),
-    copyArray(v.phones.map((p) => p.score)),
-    copyArray(v.phones.map((p) => p.type)),
-  ].join('\t') + '\n';
+  return (
+    [
+      String(line),
+      copyText(v.externalId),
+      copyText(v.firstName),
+      copyText(v.middleName),
+      copyText(v.lastName),
+      copyText(v.addressLine1),
+      copyText(v.addressLine2),
+      copyText(v.city),
+      copyText(v.state),
+      copyText(v.zip),
+      copyText(v.birthday),
+      copyText(v.timeZone),
+      copyArray(v.tags),
+      copyText(v.notes),
+      copyText(v.zoneKey),
+      copyArray(v.phones.map((p) => p.e164)),
+      copyArray(v.phones.map((p) => p.score)),
+      copyArray(v.phones.map((p) => p.type)),
+    ].join('\t') + '\n'
+  );
 }
 
 /** Advisory lock space of imports (second key: the campaign). */
@@ -178,9 +186,18 @@ export async function importVotersCsv(
     if (errors.length < maxErrors) errors.push(e);
   };
   const result: ImportResult = {
-    ok: false, rows: 0, votersInserted: 0, votersUpdated: 0, phonesInserted: 0, phonesUpdated: 0, links: 0, errors, errorCount: 0,
+    ok: false,
+    rows: 0,
+    votersInserted: 0,
+    votersUpdated: 0,
+    phonesInserted: 0,
+    phonesUpdated: 0,
+    links: 0,
+    errors,
+    errorCount: 0,
   };
-  const progress = (phase: ImportProgress['phase'], bytes: number): void => options.onProgress?.({ phase, rows: result.rows, bytes });
+  const progress = (phase: ImportProgress['phase'], bytes: number): void =>
+    options.onProgress?.({ phase, rows: result.rows, bytes });
 
   const runner = ds.createQueryRunner();
   await runner.connect();
@@ -192,7 +209,9 @@ export async function importVotersCsv(
     await runner.query(`SET LOCAL work_mem = '256MB'`);
     const skipFk = await canSkipForeignKeyChecks(runner);
     if (skipFk) await runner.query('SET LOCAL session_replication_role = replica');
-    const campaign = (await runner.query('SELECT id FROM campaigns WHERE id = $1 FOR KEY SHARE', [campaignId])) as unknown[];
+    const campaign = (await runner.query('SELECT id FROM campaigns WHERE id = $1 FOR KEY SHARE', [
+      campaignId,
+    ])) as unknown[];
     if (campaign.length === 0) throw new QueueError('NOT_FOUND', 'campaign not found');
     // Imports into one campaign run one after the other (voters and phones are written by imports only).
     await runner.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IMPORT_LOCK_KEY, campaignId]);
@@ -219,7 +238,9 @@ export async function importVotersCsv(
       if (keys.length > 0) {
         const stored = await ensureCallingZones(runner.manager, keys.map(parseCallingZoneKey));
         // Zones are referenced without FK checks below when skipFk: keep them from going away.
-        await runner.query('SELECT id FROM calling_zones WHERE id = ANY($1::int[]) FOR KEY SHARE', [[...stored.values()]]);
+        await runner.query('SELECT id FROM calling_zones WHERE id = ANY($1::int[]) FOR KEY SHARE', [
+          [...stored.values()],
+        ]);
       }
       await runner.query('TRUNCATE import_batch');
       await copyInto(client, 'import_batch', chunks);
@@ -303,7 +324,11 @@ export async function importVotersCsv(
         if (v) {
           const first = seen.get(v.externalId);
           if (first !== undefined) {
-            report({ line, column: 'voter_id', message: `duplicate voter_id "${v.externalId}" (first on line ${first})` });
+            report({
+              line,
+              column: 'voter_id',
+              message: `duplicate voter_id "${v.externalId}" (first on line ${first})`,
+            });
           } else {
             seen.set(v.externalId, line);
             if (!zoneIds.has(v.zoneKey)) {
@@ -326,11 +351,16 @@ export async function importVotersCsv(
     } catch (err) {
       if (err instanceof NotUtf8Error) report({ line: err.line, message: err.message });
       else if (err instanceof Error && 'lines' in err) {
-        report({ line: Number((err as { lines: number }).lines), message: `CSV syntax error: ${err.message}` });
+        report({
+          line: Number((err as { lines: number }).lines),
+          message: `CSV syntax error: ${err.message}`,
+        });
       } else throw err;
     }
-    if (!headerSeen && errorCount === 0) report({ line: 1, message: gate.bytes === 0 ? 'the file is empty' : 'the file has no header row' });
-    else if (headerSeen && map && result.rows === 0 && errorCount === 0) report({ line: 2, message: 'the file has a header but no voters' });
+    if (!headerSeen && errorCount === 0)
+      report({ line: 1, message: gate.bytes === 0 ? 'the file is empty' : 'the file has no header row' });
+    else if (headerSeen && map && result.rows === 0 && errorCount === 0)
+      report({ line: 2, message: 'the file has a header but no voters' });
     await flushBatch();
     await merging;
     if (mergeError) throw mergeError;

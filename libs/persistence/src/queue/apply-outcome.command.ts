@@ -1,6 +1,12 @@
 import { DataSource } from 'typeorm';
 import type { CallOutcome, OutcomeEffects } from '@phonebank/domain';
-import { OutcomeRuleError, decideOutcome, isInstallFlagged, requeueDecision, resolveQueuePolicy } from '@phonebank/domain';
+import {
+  OutcomeRuleError,
+  decideOutcome,
+  isInstallFlagged,
+  requeueDecision,
+  resolveQueuePolicy,
+} from '@phonebank/domain';
 import type { Db } from '../sql';
 import { QueueError, one, rows } from '../sql';
 import { enqueueTargets } from '../targeting/targeting.query';
@@ -58,7 +64,10 @@ export async function applyOutcome(db: Db, input: ApplyOutcomeInput): Promise<Ap
     if (!attempt) throw new QueueError('NOT_FOUND', 'call attempt not found');
     const wrongIds = (input.wrongVoterIds ?? []).map(String);
     if (attempt.outcome !== null) {
-      if (attempt.outcome === input.outcome && sameSet(attempt.wrong_voter_ids ?? [], input.outcome === 'wrong_number' ? wrongIds : [])) {
+      if (
+        attempt.outcome === input.outcome &&
+        sameSet(attempt.wrong_voter_ids ?? [], input.outcome === 'wrong_number' ? wrongIds : [])
+      ) {
         return { applied: false, effects: null, installFlagged: false };
       }
       throw new QueueError('OUTCOME_CONFLICT', `attempt already has outcome ${attempt.outcome}`);
@@ -77,9 +86,11 @@ export async function applyOutcome(db: Db, input: ApplyOutcomeInput): Promise<Ap
     if (entry?.current_attempt_id !== attempt.id) {
       throw new QueueError('LEASE_LOST', 'the lease on this phone expired and it was handed to someone else');
     }
-    const household = await rows<{ voter_id: string }>(tx, 'SELECT voter_id FROM voter_phones WHERE phone_id = $1', [
-      attempt.phone_id,
-    ]);
+    const household = await rows<{ voter_id: string }>(
+      tx,
+      'SELECT voter_id FROM voter_phones WHERE phone_id = $1',
+      [attempt.phone_id],
+    );
     let effects: OutcomeEffects;
     try {
       effects = decideOutcome({
@@ -145,7 +156,14 @@ export async function applyOutcome(db: Db, input: ApplyOutcomeInput): Promise<Ap
       );
     }
     let installFlagged = false;
-    if (effects.installMark) installFlagged = await markNumber(tx, attempt.campaign_id, attempt.e164, effects.installMark, input.now);
+    if (effects.installMark)
+      installFlagged = await markNumber(
+        tx,
+        attempt.campaign_id,
+        attempt.e164,
+        effects.installMark,
+        input.now,
+      );
 
     await tx.query(
       `UPDATE call_attempts SET outcome = $2, outcome_at = $3, outcome_by = $4, wrong_voter_ids = $5::bigint[],
@@ -242,17 +260,28 @@ async function queueOtherNumbers(tx: Db, phoneId: string, voterIds: string[], no
     [phoneId, voterIds],
   );
   const byProject = new Map<string, string[]>();
-  for (const a of added) byProject.set(a.project_id, [...(byProject.get(a.project_id) ?? []), String(a.phone_id)]);
+  for (const a of added)
+    byProject.set(a.project_id, [...(byProject.get(a.project_id) ?? []), String(a.phone_id)]);
   for (const [projectId, phones] of byProject) await enqueueTargets(tx, projectId, now, phones);
 }
 
 /** Record a campaign's DNC/wrong mark; at 3+ campaigns the number is flagged on the whole install. */
-async function markNumber(tx: Db, campaignId: string, e164: string, kind: 'dnc' | 'wrong', now: Date): Promise<boolean> {
+async function markNumber(
+  tx: Db,
+  campaignId: string,
+  e164: string,
+  kind: 'dnc' | 'wrong',
+  now: Date,
+): Promise<boolean> {
   await tx.query(
     `INSERT INTO number_marks (e164, campaign_id, kind, marked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
     [e164, campaignId, kind, now],
   );
-  const r = await one<{ n: number }>(tx, 'SELECT count(DISTINCT campaign_id)::int AS n FROM number_marks WHERE e164 = $1', [e164]);
+  const r = await one<{ n: number }>(
+    tx,
+    'SELECT count(DISTINCT campaign_id)::int AS n FROM number_marks WHERE e164 = $1',
+    [e164],
+  );
   if (!isInstallFlagged(r!.n)) return false;
   await tx.query(
     `INSERT INTO install_flags (e164, campaign_count, flagged_at) VALUES ($1, $2, $3)

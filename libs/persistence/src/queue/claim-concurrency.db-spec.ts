@@ -29,7 +29,12 @@ describe('claims under concurrency', () => {
     await Promise.all(
       Array.from({ length: 50 }, async (_, k) => {
         for (;;) {
-          const r = await claimNextPhone(ds, { projectId: p.id, userId: users[k % 5]!.id, leaseSeconds: 600, now });
+          const r = await claimNextPhone(ds, {
+            projectId: p.id,
+            userId: users[k % 5]!.id,
+            leaseSeconds: 600,
+            now,
+          });
           if (r.kind !== 'claimed') return;
           handedOut.push(r.claim.phone.id);
         }
@@ -37,11 +42,29 @@ describe('claims under concurrency', () => {
     );
     expect(handedOut).toHaveLength(2000);
     expect(new Set(handedOut).size).toBe(2000);
-    const attempts = await one<{ n: number }>(ds, 'SELECT count(*)::int n FROM call_attempts WHERE project_id = $1', [p.id]);
+    const attempts = await one<{ n: number }>(
+      ds,
+      'SELECT count(*)::int n FROM call_attempts WHERE project_id = $1',
+      [p.id],
+    );
     expect(attempts!.n).toBe(2000);
     // Leases of 10 minutes: nothing is back at 9 minutes, everything at 11.
-    expect((await claimNextPhone(ds, { projectId: p.id, userId: users[0]!.id, leaseSeconds: 60, now: new Date(now.getTime() + 9 * 60_000) })).kind).toBe('empty');
-    const back = await claimNextPhone(ds, { projectId: p.id, userId: users[0]!.id, leaseSeconds: 60, now: new Date(now.getTime() + 11 * 60_000) });
+    expect(
+      (
+        await claimNextPhone(ds, {
+          projectId: p.id,
+          userId: users[0]!.id,
+          leaseSeconds: 60,
+          now: new Date(now.getTime() + 9 * 60_000),
+        })
+      ).kind,
+    ).toBe('empty');
+    const back = await claimNextPhone(ds, {
+      projectId: p.id,
+      userId: users[0]!.id,
+      leaseSeconds: 60,
+      now: new Date(now.getTime() + 11 * 60_000),
+    });
     expect(back.kind).toBe('claimed');
   });
 });

@@ -31,7 +31,10 @@ interface ProjectRow {
   archived_at: Date | null;
 }
 
-export async function loadProjectClaimSettings(db: Db, projectId: string): Promise<ProjectClaimSettings | undefined> {
+export async function loadProjectClaimSettings(
+  db: Db,
+  projectId: string,
+): Promise<ProjectClaimSettings | undefined> {
   const p = await one<ProjectRow>(
     db,
     `SELECT p.id, p.campaign_id, p.time_zone, p.hours_start, p.hours_end, p.weekdays, p.attempt_limit,
@@ -116,7 +119,10 @@ export async function claimContext(
   let open = cache.open.get(settings.campaignId);
   if (!open || open.minute !== minute) {
     const rules = r.rules;
-    open = { minute, ids: cache.zones.zones.filter((z) => isVoterCallable(now, z.zone, rules)).map((z) => z.id) };
+    open = {
+      minute,
+      ids: cache.zones.zones.filter((z) => isVoterCallable(now, z.zone, rules)).map((z) => z.id),
+    };
     cache.open.set(settings.campaignId, open);
   }
   return { settings, openZoneIds: open.ids };

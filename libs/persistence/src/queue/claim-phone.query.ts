@@ -42,9 +42,7 @@ export interface PhoneClaim {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed'; claim: PhoneClaim }
-  | { kind: 'closed'; nextOpening: Date | null }
-  | { kind: 'empty' };
+  { kind: 'claimed'; claim: PhoneClaim } | { kind: 'closed'; nextOpening: Date | null } | { kind: 'empty' };
 
 /**
  * The voters on a phone (`vp.phone_id` filtered by the caller), with `targeted` for project $1
@@ -152,7 +150,9 @@ export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknow
   const ctx = await claimContext(db, req.projectId, req.now);
   if (!ctx) return undefined;
   if (ctx.settings.archived || !isProjectOpen(req.now, ctx.settings.hours)) return 'closed';
-  const birthdayKeys = ctx.settings.birthdayMode ? birthdayKeysOn(req.now, ctx.settings.hours.timeZone) : null;
+  const birthdayKeys = ctx.settings.birthdayMode
+    ? birthdayKeysOn(req.now, ctx.settings.hours.timeZone)
+    : null;
   return [
     req.projectId,
     req.userId,
@@ -171,7 +171,8 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
   if (!ctx) return { kind: 'empty' };
   const { settings } = ctx;
   if (settings.archived) return { kind: 'closed', nextOpening: null };
-  if (!isProjectOpen(req.now, settings.hours)) return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
+  if (!isProjectOpen(req.now, settings.hours))
+    return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
   const birthdayKeys = settings.birthdayMode ? birthdayKeysOn(req.now, settings.hours.timeZone) : null;
   const params = [
     req.projectId,
@@ -215,7 +216,9 @@ async function runClaim(db: Db, params: unknown[]): Promise<ClaimRow | undefined
   if (db instanceof DataSource) {
     const pool = (db.driver as unknown as { master?: { query?: unknown } }).master;
     if (pool && typeof pool.query === 'function') {
-      const r = await (pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }).query({
+      const r = await (
+        pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }
+      ).query({
         name: 'pb_claim_next_phone',
         text: CLAIM_SQL,
         values: params,
@@ -284,7 +287,12 @@ function toProfile(v: ProfileRow): VoterProfile {
 }
 
 /** Extend a lease (a call still in progress). False when the lease was lost. */
-export async function renewLease(db: Db, attemptId: string, leaseSeconds: number, now: Date): Promise<boolean> {
+export async function renewLease(
+  db: Db,
+  attemptId: string,
+  leaseSeconds: number,
+  now: Date,
+): Promise<boolean> {
   const r = await rows<{ id: string }>(
     db,
     `WITH a AS (

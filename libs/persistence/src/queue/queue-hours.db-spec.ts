@@ -1,7 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '../testing/test-database';
 import type { TestDatabase } from '../testing/test-database';
-import { callAndRecord, claim, newCampaign, newProject, newUser, newVoter, newVoters, target } from '../testing/factories';
+import {
+  callAndRecord,
+  claim,
+  newCampaign,
+  newProject,
+  newUser,
+  newVoter,
+  newVoters,
+  target,
+} from '../testing/factories';
 import { claimNextPhone, releaseClaim } from './claim-phone.query';
 import { setStateRule } from '../campaigns/calling-zones.repository';
 import { countVoters } from '../targeting/targeting.query';
@@ -41,25 +50,45 @@ describe('calling hours in the voter’s local time', () => {
       { firstName: 'California', state: 'CA', timeZone: '', phones: [{ number: phoneNo('415') }] },
       { firstName: 'Texas', state: 'TX', timeZone: '', phones: [{ number: phoneNo('512') }] },
       { firstName: 'Hawaii', timeZone: '', phones: [{ number: phoneNo('808') }] },
-      { firstName: 'Explicit', state: 'TX', timeZone: 'America/Chicago', phones: [{ number: phoneNo('512') }] },
+      {
+        firstName: 'Explicit',
+        state: 'TX',
+        timeZone: 'America/Chicago',
+        phones: [{ number: phoneNo('512') }],
+      },
     ]);
     await target(ds, c.id, p.id, {}, at('2026-03-10T12:00:00Z'));
     // 2026-03-10 (after the US DST change of 8 March): EDT = UTC-4, CDT = -5, MDT = -6, PDT = -7, HST = -10.
     expect(await claimable(p.id, u.id, at('2026-03-10T12:30:00Z'))).toEqual(['NewYork']); // 08:30 EDT, 07:30 CDT
     // 09:30 CDT, 08:30 MDT: Texas's 09:00 rule holds in Denver time too (West Texas), so not yet.
     expect(await claimable(p.id, u.id, at('2026-03-10T14:30:00Z'))).toEqual(['Explicit', 'NewYork']);
-    expect(await claimable(p.id, u.id, at('2026-03-10T15:00:00Z'))).toEqual(['California', 'Explicit', 'NewYork', 'Texas']); // 08:00 PDT, 09:00 MDT
+    expect(await claimable(p.id, u.id, at('2026-03-10T15:00:00Z'))).toEqual([
+      'California',
+      'Explicit',
+      'NewYork',
+      'Texas',
+    ]); // 08:00 PDT, 09:00 MDT
     expect(await claimable(p.id, u.id, at('2026-03-10T17:59:00Z'))).not.toContain('Hawaii');
     expect(await claimable(p.id, u.id, at('2026-03-10T18:00:00Z'))).toContain('Hawaii'); // 08:00 HST via area code 808
     // 21:00 EDT: New York closes, everyone west is still open.
-    expect(await claimable(p.id, u.id, at('2026-03-11T01:00:00Z'))).toEqual(['California', 'Explicit', 'Hawaii', 'Texas']);
+    expect(await claimable(p.id, u.id, at('2026-03-11T01:00:00Z'))).toEqual([
+      'California',
+      'Explicit',
+      'Hawaii',
+      'Texas',
+    ]);
   });
 
   it('follows the voter’s DST change', async () => {
     const c = await newCampaign(ds);
     const u = await newUser(ds, c.id);
     const p = await newProject(ds, c.id);
-    await newVoter(ds, c.id, { firstName: 'NewYork', state: 'NY', timeZone: '', phones: [{ number: phoneNo() }] });
+    await newVoter(ds, c.id, {
+      firstName: 'NewYork',
+      state: 'NY',
+      timeZone: '',
+      phones: [{ number: phoneNo() }],
+    });
     await target(ds, c.id, p.id, {}, at('2026-03-01T12:00:00Z'));
     expect(await claimable(p.id, u.id, at('2026-03-07T12:30:00Z'))).toEqual([]); // Saturday 07:30 EST
     expect(await claimable(p.id, u.id, at('2026-03-09T12:30:00Z'))).toEqual(['NewYork']); // Monday 08:30 EDT
@@ -70,7 +99,12 @@ describe('calling hours in the voter’s local time', () => {
     const c = await newCampaign(ds);
     const u = await newUser(ds, c.id);
     const p = await newProject(ds, c.id);
-    await newVoter(ds, c.id, { firstName: 'California', state: 'CA', timeZone: '', phones: [{ number: phoneNo('415') }] });
+    await newVoter(ds, c.id, {
+      firstName: 'California',
+      state: 'CA',
+      timeZone: '',
+      phones: [{ number: phoneNo('415') }],
+    });
     await target(ds, c.id, p.id, {}, at('2026-03-10T12:00:00Z'));
     expect(await claimable(p.id, u.id, at('2026-03-10T16:30:00Z'))).toEqual(['California']); // 09:30 PDT
     await setStateRule(ds, c.id, 'CA', { state: 'CA', window: { start: 600, end: 1200 } });
@@ -81,14 +115,34 @@ describe('calling hours in the voter’s local time', () => {
   it('a closed project hands out nothing and says when it opens, across a DST change', async () => {
     const c = await newCampaign(ds);
     const u = await newUser(ds, c.id);
-    const p = await newProject(ds, c.id, { timeZone: 'America/New_York', hoursStart: 9 * 60, hoursEnd: 17 * 60 });
+    const p = await newProject(ds, c.id, {
+      timeZone: 'America/New_York',
+      hoursStart: 9 * 60,
+      hoursEnd: 17 * 60,
+    });
     await newVoter(ds, c.id, { timeZone: 'America/New_York', phones: [{ number: phoneNo() }] });
     await target(ds, c.id, p.id, {}, at('2026-03-01T12:00:00Z'));
-    expect(await claimNextPhone(ds, { projectId: p.id, userId: u.id, leaseSeconds: 60, now: at('2026-03-07T23:00:00Z') })).toEqual({
+    expect(
+      await claimNextPhone(ds, {
+        projectId: p.id,
+        userId: u.id,
+        leaseSeconds: 60,
+        now: at('2026-03-07T23:00:00Z'),
+      }),
+    ).toEqual({
       kind: 'closed',
       nextOpening: at('2026-03-08T13:00:00Z'), // Sunday 09:00 EDT, the day clocks go forward
     });
-    expect((await claimNextPhone(ds, { projectId: p.id, userId: u.id, leaseSeconds: 60, now: at('2026-03-08T13:00:00Z') })).kind).toBe('claimed');
+    expect(
+      (
+        await claimNextPhone(ds, {
+          projectId: p.id,
+          userId: u.id,
+          leaseSeconds: 60,
+          now: at('2026-03-08T13:00:00Z'),
+        })
+      ).kind,
+    ).toBe('claimed');
   });
 });
 
@@ -99,7 +153,12 @@ describe('birthday projects', () => {
     const p = await newProject(ds, c.id, { timeZone: 'America/Los_Angeles', birthdayMode: true });
     await newVoters(ds, c.id, [
       { firstName: 'Tenth', birthday: '1980-03-10', timeZone: 'Asia/Tokyo', phones: [{ number: phoneNo() }] },
-      { firstName: 'Eleventh', birthday: '1990-03-11', timeZone: 'Asia/Tokyo', phones: [{ number: phoneNo() }] },
+      {
+        firstName: 'Eleventh',
+        birthday: '1990-03-11',
+        timeZone: 'Asia/Tokyo',
+        phones: [{ number: phoneNo() }],
+      },
       { firstName: 'Leap', birthday: '2000-02-29', timeZone: 'Asia/Tokyo', phones: [{ number: phoneNo() }] },
       { firstName: 'None', timeZone: 'Asia/Tokyo', phones: [{ number: phoneNo() }] },
     ]);
@@ -119,8 +178,22 @@ describe('targeting', () => {
     const now = at('2026-03-10T15:00:00Z');
     const shared = phoneNo();
     await newVoters(ds, c.id, [
-      { firstName: 'Young', birthday: '2005-01-01', tags: ['dem', 'student'], state: 'NY', city: 'Albany', phones: [{ number: phoneNo() }] },
-      { firstName: 'Old', birthday: '1950-01-01', tags: ['dem'], state: 'NY', city: 'Buffalo', phones: [{ number: shared }] },
+      {
+        firstName: 'Young',
+        birthday: '2005-01-01',
+        tags: ['dem', 'student'],
+        state: 'NY',
+        city: 'Albany',
+        phones: [{ number: phoneNo() }],
+      },
+      {
+        firstName: 'Old',
+        birthday: '1950-01-01',
+        tags: ['dem'],
+        state: 'NY',
+        city: 'Buffalo',
+        phones: [{ number: shared }],
+      },
       { firstName: 'NoPhone', birthday: '1970-06-01', tags: ['rep'], state: 'CA', phones: [] },
     ]);
     const today = '2026-03-10';
@@ -139,7 +212,13 @@ describe('targeting', () => {
     const later = new Date(now.getTime() + 3 * day);
     const suppressed = await newProject(ds, c.id);
     const s = await target(ds, c.id, suppressed.id, { tagsAny: ['dem'] }, later, 7);
-    expect(s).toMatchObject({ votersMatched: 2, votersWithPhone: 2, suppressed: 1, targetsAdded: 1, phonesQueued: 1 });
+    expect(s).toMatchObject({
+      votersMatched: 2,
+      votersWithPhone: 2,
+      suppressed: 1,
+      targetsAdded: 1,
+      phonesQueued: 1,
+    });
     expect(await claimable(suppressed.id, u.id, later)).toEqual(['Young']);
     const notSuppressed = await newProject(ds, c.id);
     const t = await target(ds, c.id, notSuppressed.id, { tagsAny: ['dem'] }, later, 2);

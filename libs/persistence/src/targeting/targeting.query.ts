@@ -31,7 +31,11 @@ function mmdd(s: string): number {
 }
 
 /** The WHERE clause (over alias v) of a filter; `today` is the date ages are counted on. */
-export function buildVoterFilter(campaignId: string, f: TargetFilter, today: string): { where: string; params: unknown[] } {
+export function buildVoterFilter(
+  campaignId: string,
+  f: TargetFilter,
+  today: string,
+): { where: string; params: unknown[] } {
   const params: unknown[] = [campaignId];
   const add = (v: unknown): string => {
     params.push(v);
@@ -41,13 +45,19 @@ export function buildVoterFilter(campaignId: string, f: TargetFilter, today: str
   if (f.tagsAny?.length) c.push(`v.tags && ${add(f.tagsAny)}::text[]`);
   if (f.tagsAll?.length) c.push(`v.tags @> ${add(f.tagsAll)}::text[]`);
   if (f.tagsNone?.length) c.push(`NOT (v.tags && ${add(f.tagsNone)}::text[])`);
-  if (f.minAge !== undefined) c.push(`v.birthday <= ${add(today)}::date - make_interval(years => ${add(f.minAge)})`);
-  if (f.maxAge !== undefined) c.push(`v.birthday > ${add(today)}::date - make_interval(years => ${add(f.maxAge + 1)})`);
+  if (f.minAge !== undefined)
+    c.push(`v.birthday <= ${add(today)}::date - make_interval(years => ${add(f.minAge)})`);
+  if (f.maxAge !== undefined)
+    c.push(`v.birthday > ${add(today)}::date - make_interval(years => ${add(f.maxAge + 1)})`);
   if (f.birthdayFrom || f.birthdayTo) {
     const from = mmdd(f.birthdayFrom ?? '01-01');
     const to = mmdd(f.birthdayTo ?? '12-31');
     const key = '(extract(month FROM v.birthday) * 100 + extract(day FROM v.birthday))';
-    c.push(from <= to ? `${key} BETWEEN ${add(from)} AND ${add(to)}` : `(${key} >= ${add(from)} OR ${key} <= ${add(to)})`);
+    c.push(
+      from <= to
+        ? `${key} BETWEEN ${add(from)} AND ${add(to)}`
+        : `(${key} >= ${add(from)} OR ${key} <= ${add(to)})`,
+    );
   }
   if (f.states?.length) c.push(`v.state = ANY(${add(f.states.map((s) => s.toUpperCase()))}::text[])`);
   if (f.cities?.length) c.push(`lower(v.city) = ANY(${add(f.cities.map((s) => s.toLowerCase()))}::text[])`);
@@ -62,7 +72,12 @@ export function buildVoterFilter(campaignId: string, f: TargetFilter, today: str
   return { where: c.join(' AND '), params };
 }
 
-export async function countVoters(db: Db, campaignId: string, filter: TargetFilter, today: string): Promise<number> {
+export async function countVoters(
+  db: Db,
+  campaignId: string,
+  filter: TargetFilter,
+  today: string,
+): Promise<number> {
   const { where, params } = buildVoterFilter(campaignId, filter, today);
   const r = await one<{ n: string }>(db, `SELECT count(*) n FROM voters v WHERE ${where}`, params);
   return Number(r?.n ?? 0);
@@ -84,10 +99,17 @@ export interface SaveTargetsResult {
  */
 export async function saveTargetsIntoProject(
   db: Db,
-  input: { projectId: string; campaignId: string; filter: TargetFilter; suppressDays?: number | null; now: Date },
+  input: {
+    projectId: string;
+    campaignId: string;
+    filter: TargetFilter;
+    suppressDays?: number | null;
+    now: Date;
+  },
 ): Promise<SaveTargetsResult> {
   const settings = await loadProjectClaimSettings(db, input.projectId);
-  if (!settings || settings.campaignId !== input.campaignId) throw new QueueError('NOT_FOUND', 'project not found');
+  if (!settings || settings.campaignId !== input.campaignId)
+    throw new QueueError('NOT_FOUND', 'project not found');
   const today = DateTime.fromJSDate(input.now, { zone: settings.hours.timeZone }).toISODate() as string;
   const { where, params } = buildVoterFilter(input.campaignId, input.filter, today);
   const n = params.length;
@@ -138,7 +160,12 @@ export async function saveTargetsIntoProject(
  * install-wide, under the attempt limit, and not wrong for every targeted voter. Its calling
  * zone is the union of its targeted voters' zones; birthday keys are kept for birthday mode.
  */
-export async function enqueueTargets(db: Db, projectId: string, now: Date, phoneIds: string[] | null = null): Promise<number> {
+export async function enqueueTargets(
+  db: Db,
+  projectId: string,
+  now: Date,
+  phoneIds: string[] | null = null,
+): Promise<number> {
   const settings = await loadProjectClaimSettings(db, projectId);
   if (!settings) throw new QueueError('NOT_FOUND', 'project not found');
   const combos = await rows<{ zones: number[] }>(
@@ -154,7 +181,11 @@ export async function enqueueTargets(db: Db, projectId: string, now: Date, phone
   const mergedIds: number[] = [];
   if (combos.length > 0) {
     const ids = [...new Set(combos.flatMap((c) => c.zones))];
-    const zr = await rows<{ id: number; key: string }>(db, 'SELECT id, key FROM calling_zones WHERE id = ANY($1::int[])', [ids]);
+    const zr = await rows<{ id: number; key: string }>(
+      db,
+      'SELECT id, key FROM calling_zones WHERE id = ANY($1::int[])',
+      [ids],
+    );
     const byId = new Map(zr.map((z) => [z.id, parseCallingZoneKey(z.key)]));
     const merged = combos.map((c) => mergeCallingZones(c.zones.map((id) => byId.get(id)!)));
     const stored = await ensureCallingZones(db, merged);
@@ -195,7 +226,15 @@ export async function enqueueTargets(db: Db, projectId: string, now: Date, phone
        SET calling_zone_id = EXCLUDED.calling_zone_id, birthday_keys = EXCLUDED.birthday_keys
        WHERE queue_entries.state = 'queued'
      RETURNING id`,
-    [projectId, phoneIds, comboKeys, mergedIds, now, settings.policy.requeueDelayMinutes, settings.policy.attemptLimit],
+    [
+      projectId,
+      phoneIds,
+      comboKeys,
+      mergedIds,
+      now,
+      settings.policy.requeueDelayMinutes,
+      settings.policy.attemptLimit,
+    ],
   );
   return r.length;
 }
