@@ -47,16 +47,19 @@ if [ -z "${ASTERISK_ARI_URL:-}" ]; then
 fi
 cleanup() {
   local rc=$?
+  # Phones and captures a failed test may have left behind (this run's only: started by jest).
+  pkill -f "^sipp .*tests/sipp|^sipp .*/volunteer" 2>/dev/null || true
+  pkill -f "^tcpdump -i lo -n -U" 2>/dev/null || true
   if [ "$started_asterisk" = 1 ]; then bash asterisk/provision.sh stop || true; fi
   summary
   exit $rc
 }
 trap cleanup EXIT
-node scripts/with-database.js npx jest --selectProjects asterisk --runInBand --json --outputFile="$RESULTS/asterisk.json"
+node scripts/with-database.js npx jest --selectProjects asterisk --runInBand --forceExit --json --outputFile="$RESULTS/asterisk.json"
 
 if [ -d tests/browser ] && ls tests/browser/*.e2e-spec.ts >/dev/null 2>&1; then
   say "5/5 browser tests: Debian Chromium via playwright-core"
   npm run --silent build:web
-  node scripts/with-database.js npx jest --selectProjects browser --runInBand --json --outputFile="$RESULTS/browser.json"
+  node scripts/with-database.js npx jest --selectProjects browser --runInBand --forceExit --json --outputFile="$RESULTS/browser.json"
 fi
 say "all test tiers passed"

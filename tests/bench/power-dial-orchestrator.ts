@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     } else if (msg.type === 'close') {
       clearInterval(sampler);
       const errors = h.logs.lines.filter((l) => l.level === 'error').map((l) => `${l.context}: ${l.message}`);
-      const warnings = h.logs.lines.filter((l) => l.level === 'warn').map((l) => `${l.context}: ${l.message}`);
+      const warnings = h.logs.lines
+        .filter((l) => l.level === 'warn')
+        .map((l) => `${l.context}: ${l.message}`);
       void h.close().then(() => {
         process.send?.({ type: 'closed', errors, warnings }, () => process.exit(0));
       });

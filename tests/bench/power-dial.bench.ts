@@ -141,7 +141,12 @@ function pct(values: number[], p: number): number {
 }
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 function summary(values: number[]) {
-  return { n: values.length, p50: pct(values, 50), p99: pct(values, 99), max: values.length ? Math.max(...values) : NaN };
+  return {
+    n: values.length,
+    p50: pct(values, 50),
+    p99: pct(values, 99),
+    max: values.length ? Math.max(...values) : NaN,
+  };
 }
 type Summary = ReturnType<typeof summary>;
 
@@ -201,7 +206,11 @@ class AriWatcher {
 }
 
 /** One plain-ARI floor call: originate → (answer) → bridge → hang up after holdMs. */
-async function ariFloorCall(watcher: AriWatcher, i: number, holdMs = 800): Promise<{ sent: number; number: string; channelId: string } | null> {
+async function ariFloorCall(
+  watcher: AriWatcher,
+  i: number,
+  holdMs = 800,
+): Promise<{ sent: number; number: string; channelId: string } | null> {
   const channelId = `pbbench-${randomUUID()}`;
   const bridgeId = `pbbench-b-${channelId.slice(8)}`;
   const number = FLOOR_ARI_NUMBER(i);
@@ -288,7 +297,12 @@ class Agent {
     if (u.notice === 'queue-empty') this.done = true;
     if (u.stage === 'paused') this.failures.push(`paused (${u.pauseReason})`);
     if (u.stage === 'ended' && !this.endRequested) this.failures.push(`ended unasked (${u.endReason})`);
-    if ((u.stage === 'dialing' || u.stage === 'ringing') && u.call && this.lastClick && !this.lastClick.attemptId) {
+    if (
+      (u.stage === 'dialing' || u.stage === 'ringing') &&
+      u.call &&
+      this.lastClick &&
+      !this.lastClick.attemptId
+    ) {
       this.lastClick.attemptId = u.call.attemptId;
       this.lastClick.phone = u.call.phone;
     }
@@ -302,10 +316,14 @@ class Agent {
       case 'connected':
         if (!this.hangupTimer) {
           this.answered += 1;
-          this.hangupTimer = setTimeout(() => {
-            this.hangupTimer = undefined;
-            if (this.stage === 'connected') void this.api('POST', `/dial-sessions/${this.sessionId}/hangup`).catch(() => undefined);
-          }, rnd(2500, 4500));
+          this.hangupTimer = setTimeout(
+            () => {
+              this.hangupTimer = undefined;
+              if (this.stage === 'connected')
+                void this.api('POST', `/dial-sessions/${this.sessionId}/hangup`).catch(() => undefined);
+            },
+            rnd(2500, 4500),
+          );
         }
         return;
       case 'wrap-up': {
@@ -316,14 +334,22 @@ class Agent {
           this.failures.push('wrap-up without an attempt id');
           return;
         }
-        setTimeout(() => {
-          void this.api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${this.sessionId}/outcome`, {
-            attemptId,
-            outcome: Math.random() < 0.7 ? 'successful' : 'refused',
-          }).then((r) => {
-            if (r.status !== 200 || !r.body.accepted) this.failures.push(`outcome refused: ${r.status} ${JSON.stringify(r.body)}`);
-          });
-        }, rnd(200, 500));
+        setTimeout(
+          () => {
+            void this.api<{ accepted: boolean; reason: string | null }>(
+              'POST',
+              `/dial-sessions/${this.sessionId}/outcome`,
+              {
+                attemptId,
+                outcome: Math.random() < 0.7 ? 'successful' : 'refused',
+              },
+            ).then((r) => {
+              if (r.status !== 200 || !r.body.accepted)
+                this.failures.push(`outcome refused: ${r.status} ${JSON.stringify(r.body)}`);
+            });
+          },
+          rnd(200, 500),
+        );
         return;
       }
       default:
@@ -338,9 +364,13 @@ class Agent {
     const c: Click = { sessionId: this.sessionId, t: wall() };
     this.lastClick = c;
     try {
-      const r = await this.api<{ accepted: boolean; reason: string | null }>('POST', `/dial-sessions/${this.sessionId}/call`, {
-        requestId: randomUUID(),
-      });
+      const r = await this.api<{ accepted: boolean; reason: string | null }>(
+        'POST',
+        `/dial-sessions/${this.sessionId}/call`,
+        {
+          requestId: randomUUID(),
+        },
+      );
       if (r.status === 200 && r.body.accepted) this.clicks.push(c);
       else {
         this.lastClick = null;
@@ -363,10 +393,37 @@ const TIMER_RESOL = process.env.BENCH_SIPP_TIMER_RESOL ?? '';
 async function volunteerUac(file: string, port: number, mediaPort: number): Promise<Sipp> {
   if (!TIMER_RESOL) return Sipp.uac(file, SIP, '98+15550000100', port, mediaPort);
   const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
-  const args = [SIP, '-sf', file, '-s', '98+15550000100', '-i', '127.0.0.1', '-p', String(port), '-mi', '127.0.0.1', '-mp', String(mediaPort),
-    '-m', '1', '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), '-timeout', '600s', '-timer_resol', TIMER_RESOL];
+  const args = [
+    SIP,
+    '-sf',
+    file,
+    '-s',
+    '98+15550000100',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-mi',
+    '127.0.0.1',
+    '-mp',
+    String(mediaPort),
+    '-m',
+    '1',
+    '-nostdin',
+    '-trace_err',
+    '-error_file',
+    join(dir, 'errors.log'),
+    '-timeout',
+    '600s',
+    '-timer_resol',
+    TIMER_RESOL,
+  ];
   // Sipp.spawnIn is private in its typings; it is the same start-up check as Sipp.uac's.
-  return (Sipp as unknown as { spawnIn(d: string, a: string[], m: number): Promise<Sipp> }).spawnIn(dir, args, mediaPort);
+  return (Sipp as unknown as { spawnIn(d: string, a: string[], m: number): Promise<Sipp> }).spawnIn(
+    dir,
+    args,
+    mediaPort,
+  );
 }
 
 // --- helpers -------------------------------------------------------------------------
@@ -408,7 +465,8 @@ async function waitForQuietMachine(): Promise<void> {
 function histogram(metrics: string, name: string): { le: number; count: number }[] {
   const out: { le: number; count: number }[] = [];
   const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm');
-  for (let m = re.exec(metrics); m; m = re.exec(metrics)) out.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
+  for (let m = re.exec(metrics); m; m = re.exec(metrics))
+    out.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
   return out;
 }
 function histQuantile(b: { le: number; count: number }[], q: number): string {
@@ -439,7 +497,9 @@ async function main(): Promise<void> {
   await waitForQuietMachine();
   let jestAtStart = '';
   try {
-    jestAtStart = execFileSync('pgrep', ['-f', 'node .*jest'], { encoding: 'utf8' }).trim().split('\n').length + ' process(es)';
+    jestAtStart =
+      execFileSync('pgrep', ['-f', 'node .*jest'], { encoding: 'utf8' }).trim().split('\n').length +
+      ' process(es)';
   } catch {
     jestAtStart = '';
   }
@@ -459,12 +519,23 @@ async function main(): Promise<void> {
     const campaign = await newCampaign(db.ds);
     await appendCredit(db.ds, { campaignId: campaign.id, amountCents: 10_000_000, reason: 'bench top-up' });
     const numbers = queueNumbers();
-    const projectId = await powerProject(db.ds, campaign.id, numbers.map((n) => ({ number: n })));
+    const projectId = await powerProject(
+      db.ds,
+      campaign.id,
+      numbers.map((n) => ({ number: n })),
+    );
     // The queue hands phones out by (attempts, accuracy score, queued_at, id): with one import and
     // one score they would go out in number order (all X=0 first). Random scores mix the behaviours.
-    await db.ds.query(`UPDATE queue_entries SET accuracy_score = floor(random() * 101) WHERE project_id = $1`, [projectId]);
+    await db.ds.query(
+      `UPDATE queue_entries SET accuracy_score = floor(random() * 101) WHERE project_id = $1`,
+      [projectId],
+    );
     await db.ds.query(`ANALYZE queue_entries`);
-    const queued = await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM queue_entries WHERE project_id = $1`, [projectId]);
+    const queued = await rows<{ n: string }>(
+      db.ds,
+      `SELECT count(*) AS n FROM queue_entries WHERE project_id = $1`,
+      [projectId],
+    );
     log(`project ${projectId}: ${numbers.length} phones, ${queued[0].n} queue entries`);
     const tokens: string[] = [];
     for (let i = 0; i < VOLUNTEERS; i++) tokens.push((await newUser(db.ds, campaign.id, 'volunteer')).token);
@@ -477,7 +548,13 @@ async function main(): Promise<void> {
     // the orchestrator, in its own process
     child = fork(join(__dirname, 'power-dial-orchestrator.ts'), [], {
       execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-      env: { ...process.env, BENCH_DB_URL: db.url, BENCH_RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS), BENCH_ARI_APP: BENCH_APP, TS_NODE_TRANSPILE_ONLY: '1' },
+      env: {
+        ...process.env,
+        BENCH_DB_URL: db.url,
+        BENCH_RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS),
+        BENCH_ARI_APP: BENCH_APP,
+        TS_NODE_TRANSPILE_ONLY: '1',
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const childRef = child;
@@ -509,14 +586,22 @@ async function main(): Promise<void> {
     await watcher.open();
 
     // --- floor, idle machine ---------------------------------------------------------
-    asteriskCli(`dialplan add extension ${FLOOR_EXTEN},1,Dial(PJSIP/\${EXTEN:2}@voter-trunk,10) into phonebank-dialin`);
-    asteriskCli(`dialplan add extension ${DIALIN_EXTEN},1,Stasis(${BENCH_APP},dial-in,\${EXTEN:2}) into phonebank-dialin`);
+    asteriskCli(
+      `dialplan add extension ${FLOOR_EXTEN},1,Dial(PJSIP/\${EXTEN:2}@voter-trunk,10) into phonebank-dialin`,
+    );
+    asteriskCli(
+      `dialplan add extension ${DIALIN_EXTEN},1,Stasis(${BENCH_APP},dial-in,\${EXTEN:2}) into phonebank-dialin`,
+    );
     extensionAdded = true;
     const floorIdle = await runFloors(watcher, voters, FLOOR_CALLS, 'idle');
-    log(`idle floor: ARI click ${JSON.stringify(floorIdle.ariClick)} / Dial click ${JSON.stringify(floorIdle.dialClick)}`);
+    log(
+      `idle floor: ARI click ${JSON.stringify(floorIdle.ariClick)} / Dial click ${JSON.stringify(floorIdle.dialClick)}`,
+    );
 
     // --- 50 volunteers dial in --------------------------------------------------------
-    const usage0 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number }>('usage', { type: 'usage' });
+    const usage0 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number }>('usage', {
+      type: 'usage',
+    });
     const scenarioDir = mkdtempSync(join(tmpdir(), 'pbbench-vol-'));
     for (let i = 0; i < VOLUNTEERS; i++) {
       const api = async <T>(method: string, path: string, body?: unknown) => {
@@ -527,8 +612,12 @@ async function main(): Promise<void> {
         });
         return { status: res.status, body: (await res.json()) as T };
       };
-      const started = await api<{ sessionId: string; pin: string }>('POST', '/dial-sessions', { projectId, mode: 'phone' });
-      if (started.status !== 201) throw new Error(`start session: ${started.status} ${JSON.stringify(started.body)}`);
+      const started = await api<{ sessionId: string; pin: string }>('POST', '/dial-sessions', {
+        projectId,
+        mode: 'phone',
+      });
+      if (started.status !== 201)
+        throw new Error(`start session: ${started.status} ${JSON.stringify(started.body)}`);
       const a = new Agent(i, tokens[i], started.body.sessionId, started.body.pin, ready.base);
       agents.push(a);
       bySession.set(a.sessionId, a);
@@ -542,14 +631,18 @@ async function main(): Promise<void> {
     while (agents.some((a) => a.stage !== 'idle')) {
       if (Date.now() > joinDeadline) {
         const missing = agents.filter((a) => a.stage !== 'idle');
-        throw new Error(`${missing.length} volunteers never joined (stages: ${missing.map((a) => a.stage).join(',')})`);
+        throw new Error(
+          `${missing.length} volunteers never joined (stages: ${missing.map((a) => a.stage).join(',')})`,
+        );
       }
       await sleep(200);
     }
     log(`${VOLUNTEERS} volunteers joined; calling for ${CALLING_MS / 1000} s`);
 
     // --- calling ----------------------------------------------------------------------
-    const usage1 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number }>('usage', { type: 'usage' });
+    const usage1 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number }>('usage', {
+      type: 'usage',
+    });
     child.send({ type: 'peak-reset' });
     const callingStart = wall();
     const loadSamples: number[] = [];
@@ -558,17 +651,35 @@ async function main(): Promise<void> {
     // floor under load: one plain-ARI call every 3 s, and a Dial() SIPp at one call per 3 s
     const loadedFloor = loadedFloors(watcher, CALLING_MS);
     for (const a of agents) a.stopping = false;
-    for (const a of agents) if (a.stage === 'idle' && !a.clickPending) a.onUpdate({ type: 'update', t: wall(), sessionId: a.sessionId, stage: 'idle', call: null, pauseReason: null, endReason: null, notice: null });
+    for (const a of agents)
+      if (a.stage === 'idle' && !a.clickPending)
+        a.onUpdate({
+          type: 'update',
+          t: wall(),
+          sessionId: a.sessionId,
+          stage: 'idle',
+          call: null,
+          pauseReason: null,
+          endReason: null,
+          notice: null,
+        });
     while (wall() - callingStart < CALLING_MS) {
       await sleep(1000);
       loadSamples.push(loadavg()[0]);
       for (const a of agents) {
-        if (a.stage !== 'idle' && Date.now() - a.stageSince > STUCK_MS) stuck.add(`${a.sessionId} in ${a.stage} for > ${STUCK_MS / 1000} s`);
+        if (a.stage !== 'idle' && Date.now() - a.stageSince > STUCK_MS)
+          stuck.add(`${a.sessionId} in ${a.stage} for > ${STUCK_MS / 1000} s`);
       }
       if (agents.every((a) => a.done)) {
-        const attempts = await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1`, [projectId]);
+        const attempts = await rows<{ n: string }>(
+          db.ds,
+          `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1`,
+          [projectId],
+        );
         const left = numbers.length - Number(attempts[0].n);
-        notes.push(`every session was told "queue empty" before the end of the calling time, with ${left} of ${numbers.length} phones never attempted`);
+        notes.push(
+          `every session was told "queue empty" before the end of the calling time, with ${left} of ${numbers.length} phones never attempted`,
+        );
         if (left > 0) queueEmptyTooEarly = true;
         break;
       }
@@ -578,32 +689,54 @@ async function main(): Promise<void> {
     const drainDeadline = Date.now() + 60_000;
     while (agents.some((a) => a.stage !== 'idle' || a.clickPending)) {
       if (Date.now() > drainDeadline) {
-        for (const a of agents.filter((x) => x.stage !== 'idle')) stuck.add(`${a.sessionId} still ${a.stage} 60 s after the calling time`);
+        for (const a of agents.filter((x) => x.stage !== 'idle'))
+          stuck.add(`${a.sessionId} still ${a.stage} 60 s after the calling time`);
         break;
       }
       await sleep(250);
     }
     const callingEnd = wall();
-    const usage2 = await waitMsg<{ cpu: NodeJS.CpuUsage; mem: NodeJS.MemoryUsage; t: number; peakRss: number; peakHeap: number }>('usage', { type: 'usage' });
+    const usage2 = await waitMsg<{
+      cpu: NodeJS.CpuUsage;
+      mem: NodeJS.MemoryUsage;
+      t: number;
+      peakRss: number;
+      peakHeap: number;
+    }>('usage', { type: 'usage' });
     const floorLoadedRaw = await loadedFloor;
-    const metrics = await (await fetch(`${ready.base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-    const stuckDetail = await rows<{ stage: string; n: string }>(db.ds, `SELECT stage, count(*) AS n FROM dial_sessions GROUP BY stage ORDER BY 2 DESC`);
-    const attemptsTotal = Number((await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1`, [projectId]))[0].n);
+    const metrics = await (
+      await fetch(`${ready.base}/metrics`, { signal: AbortSignal.timeout(10_000) })
+    ).text();
+    const stuckDetail = await rows<{ stage: string; n: string }>(
+      db.ds,
+      `SELECT stage, count(*) AS n FROM dial_sessions GROUP BY stage ORDER BY 2 DESC`,
+    );
+    const attemptsTotal = Number(
+      (
+        await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1`, [
+          projectId,
+        ])
+      )[0].n,
+    );
 
     // --- end sessions -----------------------------------------------------------------
     for (const a of agents) {
       a.endRequested = true;
       try {
         const r = await a.api<{ accepted: boolean }>('POST', `/dial-sessions/${a.sessionId}/end`);
-        if (r.status !== 200 || !r.body.accepted) a.failures.push(`end refused: ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.status !== 200 || !r.body.accepted)
+          a.failures.push(`end refused: ${r.status} ${JSON.stringify(r.body)}`);
       } catch (e) {
         a.failures.push(`"end" got no answer in 10 s (stage ${a.stage}): ${String(e).slice(0, 80)}`);
       }
     }
     const endDeadline = Date.now() + 30_000;
     while (agents.some((a) => a.stage !== 'ended') && Date.now() < endDeadline) await sleep(200);
-    for (const a of agents) if (a.stage !== 'ended') a.failures.push(`not ended 30 s after "end" (stage ${a.stage})`);
-    const exitCodes = await Promise.all(sipps.map((s) => Promise.race([s.exited(), sleep(20_000).then(() => -999)])));
+    for (const a of agents)
+      if (a.stage !== 'ended') a.failures.push(`not ended 30 s after "end" (stage ${a.stage})`);
+    const exitCodes = await Promise.all(
+      sipps.map((s) => Promise.race([s.exited(), sleep(20_000).then(() => -999)])),
+    );
     exitCodes.forEach((c, i) => {
       if (c !== 0) agents[i].failures.push(`volunteer SIPp exited ${c}: ${sipps[i].errors().slice(-300)}`);
     });
@@ -612,18 +745,27 @@ async function main(): Promise<void> {
       `SELECT count(*) AS n FROM call_attempts WHERE project_id = $1 AND outcome IS NULL AND released_at IS NULL`,
       [projectId],
     );
-    const liveSessions = await rows<{ n: string }>(db.ds, `SELECT count(*) AS n FROM dial_sessions WHERE stage <> 'ended'`);
+    const liveSessions = await rows<{ n: string }>(
+      db.ds,
+      `SELECT count(*) AS n FROM dial_sessions WHERE stage <> 'ended'`,
+    );
     const outcomes = await rows<{ outcome: string | null; n: string }>(
       db.ds,
       `SELECT outcome, count(*) AS n FROM call_attempts WHERE project_id = $1 GROUP BY outcome ORDER BY 2 DESC`,
       [projectId],
     );
     await sleep(1000);
-    const app = await (await ariRest('GET', `/applications/${BENCH_APP}`)).json() as { channel_ids?: string[]; bridge_ids?: string[] };
+    const app = (await (await ariRest('GET', `/applications/${BENCH_APP}`)).json()) as {
+      channel_ids?: string[];
+      bridge_ids?: string[];
+    };
     // app.close() awaits every session's event queue: a wedged session hangs it (seen in runs).
     const closed = await Promise.race([
       waitMsg<{ errors: string[]; warnings: string[] }>('closed', { type: 'close' }),
-      sleep(15_000).then(() => ({ errors: ['orchestrator shutdown (app.close) did not finish in 15 s; killed'], warnings: [] as string[] })),
+      sleep(15_000).then(() => ({
+        errors: ['orchestrator shutdown (app.close) did not finish in 15 s; killed'],
+        warnings: [] as string[],
+      })),
     ]);
     if (child.exitCode === null) child.kill('SIGKILL');
     child = undefined;
@@ -651,7 +793,9 @@ async function main(): Promise<void> {
     const cpu = { user: usage2.cpu.user - usage1.cpu.user, system: usage2.cpu.system - usage1.cpu.system };
     const callingSeconds = (callingEnd - callingStart) / 1000;
     const failedSessions = agents.filter((a) => a.failures.length > 0);
-    const clickRefusals = agents.flatMap((a) => a.failures).filter((x) => x.startsWith('click refused')).length;
+    const clickRefusals = agents
+      .flatMap((a) => a.failures)
+      .filter((x) => x.startsWith('click refused')).length;
     const h = {
       click: histogram(metrics, 'phonebank_click_to_invite_seconds'),
       bridge: histogram(metrics, 'phonebank_answer_to_bridge_seconds'),
@@ -663,9 +807,14 @@ async function main(): Promise<void> {
 
     // --- report -----------------------------------------------------------------------
     const target = (ok: boolean) => (ok ? '**met** ✅' : '**not met** ❌');
-    const floorBridgeP99 = floors.loaded.ariBridge.n ? floors.loaded.ariBridge.p99 : floors.idle.ariBridge.p99;
-    const dialBridgeP99 = floors.loaded.dialBridge.n ? floors.loaded.dialBridge.p99 : floors.idle.dialBridge.p99;
-    const row = (name: string, s: Summary) => `| ${name} | ${s.n} | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} |`;
+    const floorBridgeP99 = floors.loaded.ariBridge.n
+      ? floors.loaded.ariBridge.p99
+      : floors.idle.ariBridge.p99;
+    const dialBridgeP99 = floors.loaded.dialBridge.n
+      ? floors.loaded.dialBridge.p99
+      : floors.idle.dialBridge.p99;
+    const row = (name: string, s: Summary) =>
+      `| ${name} | ${s.n} | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} |`;
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const md = `# Power-dial speed benchmark (issue 4, "Speed")
 
@@ -733,8 +882,22 @@ Orchestrator histograms (in-process): \`phonebank_click_to_invite_seconds\` n=${
 - After the run: open (unreleased, no outcome) attempts ${openAttempts[0].n}; dial sessions not ended ${liveSessions[0].n}; channels still in the orchestrator's Stasis app ${app.channel_ids?.length ?? '?'}, bridges ${app.bridge_ids?.length ?? '?'}; volunteer SIPp exit codes ${[...new Set(exitCodes)].join(',')}.
 - At the end of the calling time (after the 60 s drain): dial_sessions by stage ${stuckDetail.map((r) => `${r.stage} ${r.n}`).join(', ')}; attempts ${attemptsTotal}, originates that returned (histogram count) ${h.clickSum.count} → **${attemptsTotal - h.clickSum.count} originate requests never answered**; \`phonebank_voter_channels\` gauge ${/^phonebank_voter_channels (\S+)/m.exec(metrics)?.[1] ?? '?'}.
 - Clicks refused by the engine: ${clickRefusals}. Orchestrator log: ${closed.errors.length} errors, ${closed.warnings.length} warnings.${closed.errors.length ? `\n\n  First errors:\n\n  \`\`\`\n  ${closed.errors.slice(0, 10).join('\n  ')}\n  \`\`\`` : ''}
-${failedSessions.length ? `- Failed sessions:\n${failedSessions.slice(0, 10).map((a) => `  - ${a.sessionId}: ${a.failures.slice(0, 3).join('; ')}`).join('\n')}` : ''}
-${stuck.size ? `- Stuck:\n${[...stuck].slice(0, 10).map((s) => `  - ${s}`).join('\n')}` : ''}
+${
+  failedSessions.length
+    ? `- Failed sessions:\n${failedSessions
+        .slice(0, 10)
+        .map((a) => `  - ${a.sessionId}: ${a.failures.slice(0, 3).join('; ')}`)
+        .join('\n')}`
+    : ''
+}
+${
+  stuck.size
+    ? `- Stuck:\n${[...stuck]
+        .slice(0, 10)
+        .map((s) => `  - ${s}`)
+        .join('\n')}`
+    : ''
+}
 ${notes.map((n) => `- Note: ${n}`).join('\n')}
 
 ### Orchestrator CPU and memory
@@ -754,7 +917,13 @@ Not part of \`npm test\` (the file is not matched by any Jest project). It waits
     writeFileSync(REPORT, md);
     log(`report written to ${REPORT}`);
     process.stdout.write(md);
-    const ok = !queueEmptyTooEarly && benchClicks.length > 0 && failedSessions.length === 0 && stuck.size === 0 && Number(openAttempts[0].n) === 0 && Number(liveSessions[0].n) === 0;
+    const ok =
+      !queueEmptyTooEarly &&
+      benchClicks.length > 0 &&
+      failedSessions.length === 0 &&
+      stuck.size === 0 &&
+      Number(openAttempts[0].n) === 0 &&
+      Number(liveSessions[0].n) === 0;
     if (!ok) {
       log('ASSERTION FAILED: failed or stuck sessions (see report)');
       process.exitCode = 1;
@@ -805,7 +974,9 @@ function analyseFloors(
   if (dialSipp) {
     const sent = parseSippLog(join(dialSipp.dir, 'messages.log'));
     const seen = new Set<string>();
-    const invitesOut = sent.filter((m) => m.dir === 'sent' && m.first.startsWith('INVITE ') && !seen.has(m.callId) && seen.add(m.callId));
+    const invitesOut = sent.filter(
+      (m) => m.dir === 'sent' && m.first.startsWith('INVITE ') && !seen.has(m.callId) && seen.add(m.callId),
+    );
     const voterSide = calls.filter((x) => x.number === FLOOR_DIAL_NUMBER);
     for (const inv of invitesOut) {
       const v = voterSide.find((x) => x.invite >= inv.t);
@@ -813,12 +984,21 @@ function analyseFloors(
       dialClick.push(v.invite - inv.t);
       if (v.ok200 === undefined) continue;
       const e = watcher.entered.find(
-        (x) => x.t >= v.ok200! - 1 && x.channelName.startsWith('PJSIP/voter-trunk-') && !x.bridgeId.startsWith('session-') && !x.bridgeId.startsWith('pbbench-'),
+        (x) =>
+          x.t >= v.ok200! - 1 &&
+          x.channelName.startsWith('PJSIP/voter-trunk-') &&
+          !x.bridgeId.startsWith('session-') &&
+          !x.bridgeId.startsWith('pbbench-'),
       );
       if (e && e.t - v.ok200 < 5000) dialBridge.push(e.t - v.ok200);
     }
   }
-  return { ariClick: summary(ariClick), ariBridge: summary(ariBridge), dialClick: summary(dialClick), dialBridge: summary(dialBridge) };
+  return {
+    ariClick: summary(ariClick),
+    ariBridge: summary(ariBridge),
+    dialClick: summary(dialClick),
+    dialBridge: summary(dialBridge),
+  };
 }
 
 async function dialFloorSipp(): Promise<Sipp> {

@@ -226,8 +226,8 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     );
     expect(outcome?.outcome).toBe('voicemail');
     expect(outcome?.voicemail_started_at).not.toBeNull();
-    // The recording starts playing to the machine (its own RTP stream)…
-    await new Promise((r) => setTimeout(r, 600));
+    // The recording starts playing to the machine (its own RTP stream; it opens with a quiet moment)…
+    await new Promise((r) => setTimeout(r, 2000));
     const recordingStreams = new Set(
       audible(voterHears.snapshot())
         .filter((p) => p.at >= dropAt)

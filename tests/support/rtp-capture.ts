@@ -7,6 +7,8 @@ export interface RtpPacket {
   /** Capture time, ms since the epoch. */
   at: number;
   ssrc: number;
+  /** Destination UDP port. */
+  dst: number;
   payloadType: number;
   /** Mean absolute amplitude of the decoded G.711 samples (0 = digital silence, 32767 max). */
   level: number;
@@ -39,15 +41,12 @@ export class RtpCapture {
   ) {}
 
   static async start(port: number): Promise<RtpCapture> {
+    const filter = `udp and dst port ${port}`;
     const dir = mkdtempSync(join(tmpdir(), 'rtp-'));
     const file = join(dir, 'capture.pcap');
-    const child = spawn(
-      'tcpdump',
-      ['-i', 'lo', '-n', '-U', '-s', '256', '-w', file, `udp and dst port ${port}`],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const child = spawn('tcpdump', ['-i', 'lo', '-n', '-U', '-s', '256', '-w', file, filter], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('tcpdump did not start within 5 s')), 5000);
       child.stderr?.on('data', (d: Buffer) => {
@@ -93,6 +92,7 @@ export function parsePcap(buf: Buffer): RtpPacket[] {
     const frame = buf.subarray(offset + 16, offset + 16 + captured);
     offset += 16 + captured;
     const ipHeader = (frame[14] & 0x0f) * 4;
+    const dst = frame.readUInt16BE(14 + ipHeader + 2);
     const rtp = frame.subarray(14 + ipHeader + 8);
     if (rtp.length < 13 || rtp[0] >> 6 !== 2) continue;
     const payloadType = rtp[1] & 0x7f;
@@ -102,7 +102,7 @@ export function parsePcap(buf: Buffer): RtpPacket[] {
     if (payloadType === 0 || payloadType === 8) {
       for (const b of audio) sum += Math.abs(payloadType === 0 ? ulaw(b) : alaw(b));
     }
-    packets.push({ at, ssrc, payloadType, level: audio.length ? sum / audio.length : 0 });
+    packets.push({ at, ssrc, dst, payloadType, level: audio.length ? sum / audio.length : 0 });
   }
   return packets;
 }

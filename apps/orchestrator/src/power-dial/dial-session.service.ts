@@ -133,7 +133,11 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       for (const t of s.noAnswerTimers.values()) clearTimeout(t);
       if (s.meterTimer) clearInterval(s.meterTimer);
     }
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.queue));
+    // Let in-flight events finish, but never hang the shutdown on a stuck one.
+    await Promise.race([
+      Promise.allSettled([...this.sessions.values()].map((s) => s.queue)),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
   }
 
   /** Every state change of every session (the Socket.IO gateway and tests listen here). */
@@ -398,6 +402,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       case 'originate': {
         this.byAttempt.set(c.attemptId, s.id);
         await markAttempt(this.db, c.attemptId, 'dial_started_at', now);
+        this.metrics.channelsInUse.inc();
         await this.pbx.originate({
           legId: c.channelId,
           trunk: c.trunkId,
@@ -469,6 +474,9 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
   /** A command that failed must not leave the session stuck: turn it into the event it implies. */
   private onCommandFailure(s: LiveSession, command: DialSessionCommand, error: unknown): void {
     if (command.type === 'originate') {
+      this.metrics.channelsInUse.dec();
+      // The request may have reached Asterisk after all (a timeout): make sure no call is left.
+      void this.pbx.hangup(command.channelId).catch(() => undefined);
       this.metrics.outcomes.inc({ outcome: 'failed', cause: 'originate-refused' });
       void this.feed(s, {
         type: 'voter-ended',
@@ -542,7 +550,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       case 'leg-ringing': {
         const s = this.sessionOfAttempt(event.legId);
         if (!s) return;
-        void markAttempt(this.db, event.legId, 'ringing_at', event.at).catch(() => undefined);
+        void markAttempt(this.db, event.legId, 'ringing_at', this.clock.now()).catch(() => undefined);
         void this.feed(s, { type: 'voter-ringing', attemptId: event.legId });
         return;
       }
@@ -551,7 +559,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         if (!s) return;
         s.answeredAttempts.add(event.legId);
         s.answeredAt.set(event.legId, performance.now());
-        void markAttempt(this.db, event.legId, 'answered_at', event.at).catch(() => undefined);
+        void markAttempt(this.db, event.legId, 'answered_at', this.clock.now()).catch(() => undefined);
         void this.feed(s, { type: 'voter-answered', attemptId: event.legId });
         return;
       }
@@ -577,7 +585,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         s.answeredAt.delete(event.legId);
         s.clickedAt.delete(event.legId);
         const { result } = classifyCallEnd({ answered, cause: event.cause });
-        void markAttempt(this.db, event.legId, 'ended_at', event.at).catch(() => undefined);
+        void markAttempt(this.db, event.legId, 'ended_at', this.clock.now()).catch(() => undefined);
         void recordAttemptCause(this.db, event.legId, event.cause.q850, null).catch(() => undefined);
         void this.feed(s, { type: 'voter-ended', attemptId: event.legId, result, cause: event.cause });
         return;

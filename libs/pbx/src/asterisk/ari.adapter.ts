@@ -12,6 +12,8 @@ export interface AriAdapterOptions {
   logger?: PbxLogger;
   /** Longest wait between reconnect attempts once ari-client's own retries are spent. */
   maxReconnectDelayMs?: number;
+  /** Longest wait for one ARI request before it counts as failed (default 5 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface PbxLogger {
@@ -112,14 +114,16 @@ export class AriPbxAdapter implements PbxPort {
     const endpoint = pjsipDialString(request.trunk, request.number);
     this.outbound.add(request.legId);
     try {
-      await client.channels.originate({
-        endpoint,
-        app: this.options.app,
-        appArgs: (request.appArgs ?? []).join(','),
-        callerId: request.callerId,
-        timeout: request.ringTimeoutSeconds,
-        channelId: request.legId,
-      });
+      await this.withTimeout(`originate ${request.legId}`, () =>
+        client.channels.originate({
+          endpoint,
+          app: this.options.app,
+          appArgs: (request.appArgs ?? []).join(','),
+          callerId: request.callerId,
+          timeout: request.ringTimeoutSeconds,
+          channelId: request.legId,
+        }),
+      );
     } catch (error) {
       this.outbound.delete(request.legId);
       throw this.translateError(error, `originate ${request.legId}`);
@@ -132,7 +136,10 @@ export class AriPbxAdapter implements PbxPort {
 
   async hangup(legId: string, reason: HangupReason = 'normal'): Promise<void> {
     try {
-      await this.requireClient().channels.hangup({ channelId: legId, reason: HANGUP_REASON[reason] });
+      const client = this.requireClient();
+      await this.withTimeout(`hang up ${legId}`, () =>
+        client.channels.hangup({ channelId: legId, reason: HANGUP_REASON[reason] }),
+      );
     } catch (error) {
       const e = this.translateError(error, `hang up ${legId}`);
       if (e.code !== 'not-found') throw e; // already gone: that is what we wanted
@@ -368,10 +375,25 @@ export class AriPbxAdapter implements PbxPort {
   private async call<T>(what: string, fn: (client: ari.Client) => Promise<T>): Promise<T> {
     const client = this.requireClient();
     try {
-      return await fn(client);
+      return await this.withTimeout(what, () => fn(client));
     } catch (error) {
       throw this.translateError(error, what);
     }
+  }
+
+  /** No ARI request may hang a caller forever (a lost reply under load, a half-open socket). */
+  private withTimeout<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const ms = this.options.requestTimeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      fn(),
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new PbxError('pbx-failure', `${what}: no answer from Asterisk in ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   private translateError(error: unknown, what: string): PbxError {
