@@ -33,7 +33,7 @@ import { appendCredit, rows } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import { newCampaign, newUser } from '../../libs/persistence/src/testing/factories';
 import { powerProject } from '../support/power-dial-fixtures';
-import { Sipp } from '../support/sipp';
+import { Sipp, startVoterTrunk } from '../support/sipp';
 import { volunteerScenario } from '../support/volunteer-phone';
 import { ariSettings, asteriskCli, REPO_ROOT } from '../support/local-asterisk';
 
@@ -392,57 +392,13 @@ class Agent {
 const TIMER_RESOL = process.env.BENCH_SIPP_TIMER_RESOL ?? '';
 async function volunteerUac(file: string, port: number, mediaPort: number): Promise<Sipp> {
   if (!TIMER_RESOL) return Sipp.uac(file, SIP, '98+15550000100', port, mediaPort);
-  const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
-  const args = [
-    SIP,
-    '-sf',
-    file,
-    '-s',
-    '98+15550000100',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-mi',
-    '127.0.0.1',
-    '-mp',
-    String(mediaPort),
-    '-m',
-    '1',
-    '-nostdin',
-    '-trace_err',
-    '-error_file',
-    join(dir, 'errors.log'),
-    '-timeout',
-    '600s',
-    '-timer_resol',
-    TIMER_RESOL,
-  ];
-  // Sipp.spawnIn is private in its typings; it is the same start-up check as Sipp.uac's.
-  return (Sipp as unknown as { spawnIn(d: string, a: string[], m: number): Promise<Sipp> }).spawnIn(
-    dir,
-    args,
-    mediaPort,
-  );
+  return Sipp.uac(file, SIP, '98+15550000100', port, mediaPort, {
+    extraArgs: ['-timer_resol', TIMER_RESOL],
+    traceMessages: false,
+  });
 }
 
 // --- helpers -------------------------------------------------------------------------
-async function startVoterTrunkWithRetry(): Promise<Sipp> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      const s = await Sipp.uas('voter-trunk.xml', 5070, 16000);
-      const code = await Promise.race([s.exited(), sleep(1000).then(() => null)]);
-      if (code === null) return s;
-      throw new Error(`sipp exited (${code}): ${s.printed().slice(-300)}`);
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      log(`voter trunk port 5070 busy, retrying: ${String(e).slice(0, 120)}`);
-      await sleep(5000);
-    }
-  }
-}
-
 async function waitForQuietMachine(): Promise<void> {
   // BENCH_IGNORE_JEST=1: run anyway (the benchmark has its own Stasis app; only port 5070 is shared,
   // and the voter trunk waits up to 2 min for it).
@@ -581,7 +537,7 @@ async function main(): Promise<void> {
       else unknownUpdates.push(u);
     });
 
-    voters = await startVoterTrunkWithRetry();
+    voters = await startVoterTrunk(120_000);
     watcher = new AriWatcher();
     await watcher.open();
 

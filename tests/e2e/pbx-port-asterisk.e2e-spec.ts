@@ -1,5 +1,4 @@
 import { AriPbxAdapter } from '@phonebank/pbx';
-import { eventually } from '../support/eventually';
 import { ariSettings } from '../support/local-asterisk';
 import { startVoterTrunk } from '../support/sipp';
 import { describePbxPortContract } from './pbx-port.contract';
@@ -18,12 +17,7 @@ describePbxPortContract(
     trunk: 'voter-trunk',
     startVoters: async () => {
       // Only one voter trunk can bind its port; wait (bounded) if another test run holds it.
-      const sipp = await eventually(
-        'the voter trunk port to be free',
-        () => startVoterTrunk(),
-        120_000,
-        1_000,
-      );
+      const sipp = await startVoterTrunk(120_000);
       return {
         invites: () => sipp.received('INVITE').map((m) => m.firstLine),
         stop: () => sipp.stop(),

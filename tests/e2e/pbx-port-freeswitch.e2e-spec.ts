@@ -1,5 +1,4 @@
 import { EslPbxAdapter } from '@phonebank/pbx';
-import { eventually } from '../support/eventually';
 import { startVoterTrunk } from '../support/sipp';
 import { describePbxPortContract, type PbxPortContractOptions } from './pbx-port.contract';
 
@@ -21,7 +20,7 @@ const options: PbxPortContractOptions = {
   connectTimeoutMs: 20_000,
   startVoters: async () => {
     if (process.env.FREESWITCH_VOTERS === 'external') return { stop: async () => undefined };
-    const sipp = await eventually('the voter trunk port to be free', () => startVoterTrunk(), 120_000, 1_000);
+    const sipp = await startVoterTrunk(120_000);
     return { invites: () => sipp.received('INVITE').map((m) => m.firstLine), stop: () => sipp.stop() };
   },
 };

@@ -36,26 +36,9 @@ export class Sipp {
     const args = [
       '-sf',
       join(REPO_ROOT, 'tests', 'sipp', scenario),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-mi',
-      '127.0.0.1',
-      '-mp',
-      String(mediaPort),
-      '-nostdin',
-      '-trace_msg',
-      '-message_file',
-      join(dir, 'messages.log'),
-      '-trace_err',
-      '-error_file',
-      join(dir, 'errors.log'),
-      '-timeout',
-      '600s',
-      ...extraArgs,
+      ...Sipp.commonArgs(dir, port, mediaPort, true),
     ];
-    return Sipp.spawnIn(dir, args, mediaPort);
+    return Sipp.spawnIn(dir, [...args, ...extraArgs], mediaPort);
   }
 
   /** Start SIPp as a UAC placing one call to `service` at `target` with a scenario file. */
@@ -65,6 +48,7 @@ export class Sipp {
     service: string,
     port: number,
     mediaPort: number,
+    options: { extraArgs?: string[]; traceMessages?: boolean } = {},
   ): Promise<Sipp> {
     const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
     const args = [
@@ -73,6 +57,18 @@ export class Sipp {
       scenarioFile,
       '-s',
       service,
+      '-m',
+      '1',
+      ...Sipp.commonArgs(dir, port, mediaPort, options.traceMessages ?? true),
+      ...(options.extraArgs ?? []),
+    ];
+    return Sipp.spawnIn(dir, args, mediaPort);
+  }
+
+  /** Loopback only, no stdin, errors (and messages) logged in `dir`, a hard time limit. */
+  private static commonArgs(dir: string, port: number, mediaPort: number, traceMessages: boolean): string[] {
+    const messages = traceMessages ? ['-trace_msg', '-message_file', join(dir, 'messages.log')] : [];
+    return [
       '-i',
       '127.0.0.1',
       '-p',
@@ -81,19 +77,14 @@ export class Sipp {
       '127.0.0.1',
       '-mp',
       String(mediaPort),
-      '-m',
-      '1',
       '-nostdin',
-      '-trace_msg',
-      '-message_file',
-      join(dir, 'messages.log'),
+      ...messages,
       '-trace_err',
       '-error_file',
       join(dir, 'errors.log'),
       '-timeout',
       '600s',
     ];
-    return Sipp.spawnIn(dir, args, mediaPort);
   }
 
   private static async spawnIn(dir: string, args: string[], mediaPort: number): Promise<Sipp> {
@@ -169,10 +160,10 @@ export class Sipp {
 }
 
 /** The simulated voter trunk (tests/sipp/voter-trunk.xml) on the port Asterisk's trunk points to. */
-export async function startVoterTrunk(): Promise<Sipp> {
+export async function startVoterTrunk(waitMs = 60_000): Promise<Sipp> {
   const port = Number(process.env.VOTER_TRUNK_PORT ?? 5070);
-  // Another test file may still be releasing the port: retry for a while, then fail clearly.
-  const deadline = Date.now() + 60_000;
+  // Another test file (or run) may still hold the port: retry for a while, then fail clearly.
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
       return await Sipp.uas('voter-trunk.xml', port, 16000);

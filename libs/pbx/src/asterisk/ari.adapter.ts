@@ -1,6 +1,7 @@
 import * as ari from 'ari-client';
 import type { HangupCause } from '@phonebank/domain';
 import { pjsipDialString } from '../dial-string';
+import { PbxConnection, describeError as describe, silentLogger, type PbxLogger } from '../pbx-connection';
 import { PbxError, type HangupReason, type OriginateRequest, type PbxEvent, type PbxPort } from '../pbx.port';
 
 export interface AriAdapterOptions {
@@ -15,14 +16,6 @@ export interface AriAdapterOptions {
   /** Longest wait for one ARI request before it counts as failed (default 5 s). */
   requestTimeoutMs?: number;
 }
-
-export interface PbxLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-const silentLogger: PbxLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The slice of ARI event payloads we read (ari-client's typings are looser than this). */
 interface AriChannelJson {
@@ -62,12 +55,7 @@ const HANGUP_REASON: Record<HangupReason, string> = {
 export class AriPbxAdapter implements PbxPort {
   readonly kind = 'asterisk' as const;
   private client: ari.Client | undefined;
-  private connected = false;
-  private everConnected = false;
-  private stopped = true;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectAttempt = 0;
-  private readonly listeners = new Set<(event: PbxEvent) => void>();
+  private readonly link: PbxConnection;
   /** Legs this engine originated: their StasisStart means "answered". */
   private readonly outbound = new Set<string>();
   /**
@@ -80,33 +68,26 @@ export class AriPbxAdapter implements PbxPort {
 
   constructor(private readonly options: AriAdapterOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.link = new PbxConnection('Asterisk ARI', this.logger, options.maxReconnectDelayMs ?? 5000, () => {
+      void this.connectOnce();
+    });
   }
 
   async start(): Promise<void> {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (!this.link.begin()) return;
     await this.connectOnce();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.dropClient();
-    if (this.connected) {
-      this.connected = false;
-      this.logger.log('disconnected from Asterisk ARI (shutting down)');
-      this.emit({ type: 'disconnected', reason: 'adapter stopped', at: new Date() });
-    }
+    this.link.end(() => this.dropClient());
   }
 
   isConnected(): boolean {
-    return this.connected;
+    return this.link.isConnected;
   }
 
   onEvent(listener: (event: PbxEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.link.onEvent(listener);
   }
 
   async originate(request: OriginateRequest): Promise<void> {
@@ -201,39 +182,38 @@ export class AriPbxAdapter implements PbxPort {
   // --- connection supervision --------------------------------------------------------
 
   private async connectOnce(): Promise<void> {
-    if (this.stopped) return;
+    if (this.link.isStopped) return;
     let client: ari.Client;
     try {
       client = await quietly(() => ari.connect(this.options.url, this.options.user, this.options.password()));
     } catch (error) {
       this.logger.warn(`Asterisk ARI is not reachable at ${this.options.url}: ${describe(error)}`);
-      this.scheduleReconnect();
+      this.link.scheduleReconnect();
       return;
     }
-    if (this.stopped) return;
+    if (this.link.isStopped) return;
     this.client = client;
     client.on('WebSocketConnected', () => {
       if (this.client !== client) return;
-      this.reconnectAttempt = 0;
-      this.setConnected();
+      this.link.markConnected(`as app "${this.options.app}"`);
     });
     client.on('WebSocketReconnecting', (err: Error | undefined) => {
       if (this.client !== client) return;
-      if (this.connected) this.setDisconnected(`ARI WebSocket closed${err ? `: ${describe(err)}` : ''}`);
+      this.link.markLost(`ARI WebSocket closed${err ? `: ${describe(err)}` : ''}`);
     });
     client.on('WebSocketMaxRetries', () => {
       if (this.client !== client) return;
       this.logger.warn('ari-client gave up reconnecting; building a new ARI client');
       this.dropClient();
-      if (this.connected) this.setDisconnected('ARI WebSocket retries exhausted');
-      this.scheduleReconnect();
+      this.link.markLost('ARI WebSocket retries exhausted');
+      this.link.scheduleReconnect();
     });
     client.on('ApplicationReplaced', () => {
       if (this.client !== client) return;
       this.logger.error(
         `another process took over the Stasis app "${this.options.app}"; this one stops receiving calls`,
       );
-      if (this.connected) this.setDisconnected('Stasis application replaced by another connection');
+      this.link.markLost('Stasis application replaced by another connection');
     });
     // ari-client emits every event under '*', which its typings do not list.
     (client as unknown as NodeJS.EventEmitter).on('*', (event: unknown) => {
@@ -246,20 +226,8 @@ export class AriPbxAdapter implements PbxPort {
       if (this.client !== client) return;
       this.logger.warn(`ARI WebSocket could not be opened: ${describe(error)}`);
       this.dropClient();
-      this.scheduleReconnect();
+      this.link.scheduleReconnect();
     }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    const max = this.options.maxReconnectDelayMs ?? 5000;
-    const base = Math.min(max, 250 * 2 ** Math.min(this.reconnectAttempt, 10));
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    this.reconnectAttempt += 1;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connectOnce();
-    }, delay);
   }
 
   private dropClient(): void {
@@ -274,22 +242,6 @@ export class AriPbxAdapter implements PbxPort {
     }
   }
 
-  private setConnected(): void {
-    const reconnected = this.everConnected;
-    this.connected = true;
-    this.everConnected = true;
-    this.logger.log(
-      `${reconnected ? 'reconnected' : 'connected'} to Asterisk ARI as app "${this.options.app}"`,
-    );
-    this.emit({ type: 'connected', reconnected, at: new Date() });
-  }
-
-  private setDisconnected(reason: string): void {
-    this.connected = false;
-    this.logger.warn(`lost Asterisk ARI: ${reason}; reconnecting`);
-    this.emit({ type: 'disconnected', reason, at: new Date() });
-  }
-
   // --- events ------------------------------------------------------------------------
 
   private translate(event: AriEventJson): void {
@@ -299,10 +251,10 @@ export class AriPbxAdapter implements PbxPort {
       case 'StasisStart': {
         if (!channel) return;
         if (this.outbound.has(channel.id)) {
-          this.emit({ type: 'leg-answered', legId: channel.id, at });
+          this.link.emit({ type: 'leg-answered', legId: channel.id, at });
         } else {
           this.inbound.set(channel.id, null);
-          this.emit({
+          this.link.emit({
             type: 'leg-entered',
             legId: channel.id,
             direction: 'inbound',
@@ -315,11 +267,11 @@ export class AriPbxAdapter implements PbxPort {
         return;
       }
       case 'ChannelStateChange':
-        if (channel?.state === 'Ringing') this.emit({ type: 'leg-ringing', legId: channel.id, at });
+        if (channel?.state === 'Ringing') this.link.emit({ type: 'leg-ringing', legId: channel.id, at });
         return;
       case 'ChannelDtmfReceived':
         if (channel && event.digit)
-          this.emit({ type: 'leg-dtmf', legId: channel.id, digit: event.digit, at });
+          this.link.emit({ type: 'leg-dtmf', legId: channel.id, digit: event.digit, at });
         return;
       case 'ChannelHangupRequest':
         if (channel && this.inbound.has(channel.id) && event.cause !== undefined) {
@@ -330,7 +282,7 @@ export class AriPbxAdapter implements PbxPort {
         if (!channel || !this.inbound.has(channel.id)) return;
         const cause = this.inbound.get(channel.id) ?? { q850: 16, text: 'Normal Clearing' };
         this.inbound.delete(channel.id);
-        this.emit({ type: 'leg-ended', legId: channel.id, cause, at });
+        this.link.emit({ type: 'leg-ended', legId: channel.id, cause, at });
         return;
       }
       case 'ChannelDestroyed': {
@@ -338,14 +290,14 @@ export class AriPbxAdapter implements PbxPort {
         this.outbound.delete(channel.id);
         if (this.inbound.has(channel.id)) this.inbound.delete(channel.id);
         const cause: HangupCause = { q850: event.cause ?? 0, text: event.cause_txt ?? '' };
-        this.emit({ type: 'leg-ended', legId: channel.id, cause, at });
+        this.link.emit({ type: 'leg-ended', legId: channel.id, cause, at });
         return;
       }
       case 'PlaybackFinished': {
         if (!event.playback) return;
         const target = event.playback.target_uri ?? '';
         const legId = target.startsWith('channel:') ? target.slice('channel:'.length) : undefined;
-        this.emit({ type: 'playback-finished', playbackId: event.playback.id, legId, at });
+        this.link.emit({ type: 'playback-finished', playbackId: event.playback.id, legId, at });
         return;
       }
       default:
@@ -353,20 +305,10 @@ export class AriPbxAdapter implements PbxPort {
     }
   }
 
-  private emit(event: PbxEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`a PBX event listener failed on ${event.type}: ${describe(error)}`);
-      }
-    }
-  }
-
   // --- REST helpers ------------------------------------------------------------------
 
   private requireClient(): ari.Client {
-    if (!this.client || !this.connected) {
+    if (!this.client || !this.link.isConnected) {
       throw new PbxError('not-connected', 'Asterisk is not connected; try again shortly');
     }
     return this.client;
@@ -426,9 +368,3 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 /* eslint-enable no-console */
-
-/** An error's message without anything that could hold a credential. */
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/api_key=[^&\s]+/g, 'api_key=[secret]').replace(/\/\/[^/@\s]+@/g, '//[secret]@');
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, type Event as EslEvent } from 'modesl';
-import type { PbxLogger } from '../asterisk/ari.adapter';
+import { PbxConnection, silentLogger, type PbxLogger } from '../pbx-connection';
 import { PbxError, type HangupReason, type OriginateRequest, type PbxEvent, type PbxPort } from '../pbx.port';
 import {
   assertEslId,
@@ -46,8 +46,6 @@ export interface EslAdapterOptions {
   recordingsDir?: string;
 }
 
-const silentLogger: PbxLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
 interface Pending {
   reject: (error: PbxError) => void;
 }
@@ -79,15 +77,10 @@ interface MemberWaiter {
 export class EslPbxAdapter implements PbxPort {
   readonly kind = 'freeswitch' as const;
   private conn: Connection | undefined;
-  private connected = false;
-  private everConnected = false;
-  private stopped = true;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly link: PbxConnection;
   private connectTimer: NodeJS.Timeout | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
   private lastDataAt = 0;
-  private reconnectAttempt = 0;
-  private readonly listeners = new Set<(event: PbxEvent) => void>();
   private readonly logger: PbxLogger;
   private readonly pending = new Set<Pending>();
   private readonly memberWaiters = new Set<MemberWaiter>();
@@ -107,33 +100,29 @@ export class EslPbxAdapter implements PbxPort {
 
   constructor(private readonly options: EslAdapterOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.link = new PbxConnection(
+      'the FreeSWITCH event socket',
+      this.logger,
+      options.maxReconnectDelayMs ?? 5000,
+      () => this.connectOnce(),
+    );
   }
 
   async start(): Promise<void> {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (!this.link.begin()) return;
     this.connectOnce();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.dropConnection('adapter stopped');
-    if (this.connected) {
-      this.connected = false;
-      this.logger.log('disconnected from the FreeSWITCH event socket (shutting down)');
-      this.emit({ type: 'disconnected', reason: 'adapter stopped', at: new Date() });
-    }
+    this.link.end(() => this.dropConnection('adapter stopped'));
   }
 
   isConnected(): boolean {
-    return this.connected;
+    return this.link.isConnected;
   }
 
   onEvent(listener: (event: PbxEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.link.onEvent(listener);
   }
 
   async originate(request: OriginateRequest): Promise<void> {
@@ -289,13 +278,13 @@ export class EslPbxAdapter implements PbxPort {
   // --- connection supervision --------------------------------------------------------
 
   private connectOnce(): void {
-    if (this.stopped) return;
+    if (this.link.isStopped) return;
     let target: EslTarget;
     try {
       target = parseEslUrl(this.options.url());
     } catch (error) {
       this.logger.error(`cannot connect to FreeSWITCH: ${describe(error)}`);
-      this.scheduleReconnect();
+      this.link.scheduleReconnect();
       return;
     }
     const where = describeEslTarget(target);
@@ -304,7 +293,7 @@ export class EslPbxAdapter implements PbxPort {
       conn = new Connection(target.host, target.port, target.password);
     } catch (error) {
       this.logger.warn(`FreeSWITCH event socket is not reachable at ${where}: ${describe(error)}`);
-      this.scheduleReconnect();
+      this.link.scheduleReconnect();
       return;
     }
     this.conn = conn;
@@ -329,7 +318,8 @@ export class EslPbxAdapter implements PbxPort {
       if (contentType === 'text/event-json') this.onEslEvent(event as EslEvent);
     });
     this.connectTimer = setTimeout(() => {
-      if (this.conn === conn && !this.connected) this.lost(conn, `no answer from ${where} within 10 s`);
+      if (this.conn === conn && !this.link.isConnected)
+        this.lost(conn, `no answer from ${where} within 10 s`);
     }, 10_000);
   }
 
@@ -344,9 +334,8 @@ export class EslPbxAdapter implements PbxPort {
       }
       if (this.connectTimer) clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
-      this.reconnectAttempt = 0;
       this.startLivenessWatch(conn);
-      this.setConnected(where);
+      this.link.markConnected(`at ${where}`);
     });
   }
 
@@ -369,9 +358,9 @@ export class EslPbxAdapter implements PbxPort {
   private lost(conn: Connection, reason: string): void {
     if (this.conn !== conn) return;
     this.dropConnection(reason);
-    if (this.connected) this.setDisconnected(reason);
-    else if (!this.stopped) this.logger.warn(`FreeSWITCH event socket: ${reason}; retrying`);
-    this.scheduleReconnect();
+    if (this.link.isConnected) this.link.markLost(reason);
+    else if (!this.link.isStopped) this.logger.warn(`FreeSWITCH event socket: ${reason}; retrying`);
+    this.link.scheduleReconnect();
   }
 
   private dropConnection(reason: string): void {
@@ -395,34 +384,6 @@ export class EslPbxAdapter implements PbxPort {
     this.pending.clear();
     for (const w of [...this.memberWaiters]) w.reject(error);
     this.memberWaiters.clear();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    const max = this.options.maxReconnectDelayMs ?? 5000;
-    const base = Math.min(max, 250 * 2 ** Math.min(this.reconnectAttempt, 10));
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    this.reconnectAttempt += 1;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.connectOnce();
-    }, delay);
-  }
-
-  private setConnected(where: string): void {
-    const reconnected = this.everConnected;
-    this.connected = true;
-    this.everConnected = true;
-    this.logger.log(
-      `${reconnected ? 'reconnected' : 'connected'} to the FreeSWITCH event socket at ${where}`,
-    );
-    this.emit({ type: 'connected', reconnected, at: new Date() });
-  }
-
-  private setDisconnected(reason: string): void {
-    this.connected = false;
-    this.logger.warn(`lost the FreeSWITCH event socket: ${reason}; reconnecting`);
-    this.emit({ type: 'disconnected', reason, at: new Date() });
   }
 
   // --- events ------------------------------------------------------------------------
@@ -451,7 +412,7 @@ export class EslPbxAdapter implements PbxPort {
       this.playbacks.delete(translated.playbackId);
       this.rememberFinished(translated.playbackId);
     }
-    this.emit(translated);
+    this.link.emit(translated);
   }
 
   /** A `bgapi originate` finished. On failure with no channel ever made, no hangup event will come. */
@@ -469,7 +430,12 @@ export class EslPbxAdapter implements PbxPort {
     setTimeout(() => {
       if (this.originating.get(legId) !== jobId) return;
       this.originating.delete(legId);
-      this.emit({ type: 'leg-ended', legId, cause: freeswitchHangupCause(result.cause), at: new Date() });
+      this.link.emit({
+        type: 'leg-ended',
+        legId,
+        cause: freeswitchHangupCause(result.cause),
+        at: new Date(),
+      });
     }, 1500).unref();
   }
 
@@ -507,16 +473,6 @@ export class EslPbxAdapter implements PbxPort {
     }
   }
 
-  private emit(event: PbxEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(`a PBX event listener failed on ${event.type}: ${describe(error)}`);
-      }
-    }
-  }
-
   // --- commands ----------------------------------------------------------------------
 
   private profile(): string {
@@ -524,7 +480,7 @@ export class EslPbxAdapter implements PbxPort {
   }
 
   private requireConnection(): Connection {
-    if (!this.conn || !this.connected) {
+    if (!this.conn || !this.link.isConnected) {
       throw new PbxError('not-connected', 'FreeSWITCH is not connected; try again shortly');
     }
     return this.conn;
