@@ -8,18 +8,19 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { WebModule } from '../../apps/orchestrator/src/web/web.module';
-
-const ROOT = resolve(__dirname, '../..');
-const BROWSER_DIR = join(ROOT, 'dist/web/browser');
-const SCREENSHOTS = join(ROOT, 'tests/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PHONE = { width: 390, height: 844 };
+import {
+  BROWSER_DIR,
+  SCREENSHOTS,
+  assertPrerequisites,
+  launchBrowser,
+  type Browser,
+} from './support/browser-app.harness';
 
 async function startWeb(browserDir: string): Promise<{ app: INestApplication; baseUrl: string }> {
   const app = await NestFactory.create(WebModule.forRoot({ browserDir }), { logger: ['error'] });
@@ -31,45 +32,20 @@ async function startWeb(browserDir: string): Promise<{ app: INestApplication; ba
 describe('web app shell (browser)', () => {
   let app: INestApplication | undefined;
   let baseUrl = '';
-  let userDataDir = '';
-  let context: BrowserContext | undefined;
+  let browser: Browser | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(BROWSER_DIR, 'index.html'))) {
-      throw new Error(
-        `the web app is not built (no ${BROWSER_DIR}/index.html): run \`npm run build:web\` first`,
-      );
-    }
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    assertPrerequisites();
     ({ app, baseUrl } = await startWeb(BROWSER_DIR));
-    userDataDir = mkdtempSync(join(tmpdir(), 'phonebank-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: PHONE,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser = await launchBrowser();
+    ({ page, pageErrors } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('sends a visitor who is not logged in to a labelled login form, in a sensible focus order', async () => {
