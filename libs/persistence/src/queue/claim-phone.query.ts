@@ -77,63 +77,83 @@ const claimBranch = (held: boolean): string => `
     AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
     AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)
   ORDER BY q.attempts, q.accuracy_score DESC, q.queued_at, q.id
-  LIMIT 1
+  LIMIT $9
   FOR UPDATE OF q, p SKIP LOCKED`;
 
 /**
- * The claim, one statement: walk the project's queue in hand-out order (fewest attempts
- * first, so a requeued phone goes behind the fresh ones; then best accuracy score; then the
- * longest waiting), skip what may not be called now, lock the entry and the phone with
- * SKIP LOCKED (so concurrent claimers never wait on, nor share, a phone), and record the
- * lease on both plus a call attempt. The same statement returns the household for the call
- * screen, so a claim is a single round trip (its own transaction unless the caller has one).
+ * The claim, one statement for one or several volunteers of the same project (the requests:
+ * arrays $2 user ids, $7 session ids, $8 lease seconds, $10 claim instants, in arrival order;
+ * $9 = how many; $3 = the earliest of the instants, so nothing is handed out before it may be).
+ *
+ * It walks the project's queue in hand-out order (fewest attempts first, so a requeued phone
+ * goes behind the fresh ones; then best accuracy score; then the longest waiting), skips what
+ * may not be called now, locks the entries and their phones with SKIP LOCKED (so concurrent
+ * claimers never wait on, nor share, a phone), and records the lease on both plus a call
+ * attempt per request: the first request gets the best phone, the second the next, and so on.
+ * The same statement returns each household for the call screen, so a claim is a single round
+ * trip (its own transaction unless the caller has one).
  *
  * Candidates come from two partial indexes: the entries no one holds
  * (`queue_entries_claim_free_idx`, walked in hand-out order, so a claimer never steps over
  * the phones others hold) and the held entries whose lease has expired
- * (`queue_entries_claim_held_idx`, by expiry). The better of the two in hand-out order wins
- * (the other, if any, is only locked for the instant of this statement).
+ * (`queue_entries_claim_held_idx`, by expiry). The best of both in hand-out order win
+ * (the others, if any, are only locked for the instant of this statement).
  */
 export const CLAIM_SQL = `
 WITH free AS MATERIALIZED (${claimBranch(false)}
 ), held AS MATERIALIZED (${claimBranch(true)}
 ), pick AS (
-  SELECT c.id, c.phone_id, c.campaign_id, c.e164
+  SELECT c.id, c.phone_id, c.campaign_id, c.e164,
+         row_number() OVER (ORDER BY c.attempts, c.accuracy_score DESC, c.queued_at, c.id) AS ord
   FROM (SELECT * FROM free UNION ALL SELECT * FROM held) c
   ORDER BY c.attempts, c.accuracy_score DESC, c.queued_at, c.id
-  LIMIT 1
+  LIMIT $9
+), req AS (
+  SELECT r.user_id, r.session_id, r.lease_seconds, r.claimed_at, r.ord
+  FROM unnest($2::uuid[], $7::uuid[], $8::int[], $10::timestamptz[])
+       WITH ORDINALITY AS r(user_id, session_id, lease_seconds, claimed_at, ord)
 ), attempt AS (
   INSERT INTO call_attempts (campaign_id, project_id, queue_entry_id, phone_id, e164, user_id, session_id, claimed_at, lease_expires_at)
-  SELECT pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, $2, $7, $3, $3 + make_interval(secs => $8)
-  FROM pick
-  RETURNING id, queue_entry_id, phone_id, lease_expires_at
+  SELECT pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, req.user_id, req.session_id, req.claimed_at,
+         req.claimed_at + make_interval(secs => req.lease_seconds)
+  FROM pick JOIN req ON req.ord = pick.ord
+  RETURNING id, queue_entry_id, phone_id, user_id, claimed_at, lease_expires_at
 ), lease_phone AS (
   UPDATE phones p SET lease_expires_at = attempt.lease_expires_at FROM attempt WHERE p.id = attempt.phone_id
   RETURNING p.id, p.e164, p.accuracy_score, p.line_type, p.attempts
 ), lease_entry AS (
   UPDATE queue_entries q
-  SET claimed_by = $2, claimed_at = $3, lease_expires_at = attempt.lease_expires_at, current_attempt_id = attempt.id
+  SET claimed_by = attempt.user_id, claimed_at = attempt.claimed_at, lease_expires_at = attempt.lease_expires_at,
+      current_attempt_id = attempt.id
   FROM attempt WHERE q.id = attempt.queue_entry_id
   RETURNING q.id
 ), household AS (
-  SELECT coalesce(json_agg(json_build_object(
+  SELECT a.id AS attempt_id,
+         coalesce(json_agg(json_build_object(
            'id', h.id::text, 'external_id', h.external_id, 'first_name', h.first_name, 'middle_name', h.middle_name,
            'last_name', h.last_name, 'address_line1', h.address_line1, 'address_line2', h.address_line2, 'city', h.city,
            'state', h.state, 'zip', h.zip, 'birthday', h.birthday, 'time_zone', h.time_zone, 'tags', h.tags, 'notes', h.notes,
            'wrong_number', h.wrong_number, 'targeted', h.targeted)
-         ORDER BY h.targeted DESC, h.last_name, h.first_name, h.id), '[]'::json) AS voters
-  FROM (${HOUSEHOLD_SELECT} WHERE vp.phone_id = (SELECT phone_id FROM attempt)) h
+         ORDER BY h.targeted DESC, h.last_name, h.first_name, h.id) FILTER (WHERE h.id IS NOT NULL), '[]'::json) AS voters
+  FROM attempt a
+  LEFT JOIN LATERAL (${HOUSEHOLD_SELECT} WHERE vp.phone_id = a.phone_id) h ON true
+  GROUP BY a.id
 )
-SELECT attempt.id AS attempt_id, attempt.queue_entry_id, attempt.lease_expires_at,
+SELECT pick.ord, attempt.id AS attempt_id, attempt.queue_entry_id, attempt.lease_expires_at,
        lease_phone.id AS phone_id, lease_phone.e164, lease_phone.accuracy_score, lease_phone.line_type, lease_phone.attempts,
        household.voters,
        -- A claim commits without waiting for the WAL flush: if the database crashed right after, the lease would
        -- simply not exist and the phone would still be queued, which is harmless. Outcomes keep full durability.
        set_config('synchronous_commit', 'off', true) AS commit_mode
-FROM attempt JOIN lease_phone ON lease_phone.id = attempt.phone_id JOIN lease_entry ON lease_entry.id = attempt.queue_entry_id
-CROSS JOIN household`;
+FROM attempt
+JOIN pick ON pick.id = attempt.queue_entry_id
+JOIN lease_phone ON lease_phone.id = attempt.phone_id
+JOIN lease_entry ON lease_entry.id = attempt.queue_entry_id
+JOIN household ON household.attempt_id = attempt.id
+ORDER BY pick.ord`;
 
 interface ClaimRow {
+  ord: string;
   attempt_id: string;
   queue_entry_id: string;
   lease_expires_at: Date;
@@ -145,28 +165,19 @@ interface ClaimRow {
   voters: ProfileRow[];
 }
 
-/** The parameters of CLAIM_SQL, for EXPLAIN in the benchmark. */
-export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknown[] | 'closed' | undefined> {
-  const ctx = await claimContext(db, req.projectId, req.now);
-  if (!ctx) return undefined;
-  if (ctx.settings.archived || !isProjectOpen(req.now, ctx.settings.hours)) return 'closed';
-  const birthdayKeys = ctx.settings.birthdayMode
-    ? birthdayKeysOn(req.now, ctx.settings.hours.timeZone)
-    : null;
-  return [
-    req.projectId,
-    req.userId,
-    req.now,
-    ctx.openZoneIds,
-    ctx.settings.policy.attemptLimit,
-    birthdayKeys,
-    req.sessionId ?? null,
-    req.leaseSeconds,
-  ];
+/** What a claim needs besides the request: the project's settings and the zones open now. */
+interface PreparedClaim {
+  projectId: string;
+  /** Requests with the same key may share one statement. */
+  key: string;
+  openZoneIds: number[];
+  attemptLimit: number;
+  birthdayKeys: number[] | null;
 }
 
-/** Hand the next phone of a project to a volunteer, as a lease that expires. */
-export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimResult> {
+type Preparation = { kind: 'ready'; claim: PreparedClaim } | Exclude<ClaimResult, { kind: 'claimed' }>;
+
+async function prepareClaim(db: Db, req: ClaimRequest): Promise<Preparation> {
   const ctx = await claimContext(db, req.projectId, req.now);
   if (!ctx) return { kind: 'empty' };
   const { settings } = ctx;
@@ -174,20 +185,61 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
   if (!isProjectOpen(req.now, settings.hours))
     return { kind: 'closed', nextOpening: nextOpening(req.now, settings.hours) };
   const birthdayKeys = settings.birthdayMode ? birthdayKeysOn(req.now, settings.hours.timeZone) : null;
-  const params = [
-    req.projectId,
-    req.userId,
-    req.now,
-    ctx.openZoneIds,
-    settings.policy.attemptLimit,
-    birthdayKeys,
-    req.sessionId ?? null,
-    req.leaseSeconds,
+  const attemptLimit = settings.policy.attemptLimit;
+  return {
+    kind: 'ready',
+    claim: {
+      projectId: req.projectId,
+      key: `${req.projectId}|${attemptLimit}|${ctx.openZoneIds.join(',')}|${birthdayKeys?.join(',') ?? ''}`,
+      openZoneIds: ctx.openZoneIds,
+      attemptLimit,
+      birthdayKeys,
+    },
+  };
+}
+
+/** The parameters of CLAIM_SQL for requests that share one prepared claim, in arrival order. */
+function claimSqlParameters(claim: PreparedClaim, reqs: readonly ClaimRequest[]): unknown[] {
+  const earliest = new Date(Math.min(...reqs.map((r) => r.now.getTime())));
+  return [
+    claim.projectId,
+    reqs.map((r) => r.userId),
+    earliest,
+    claim.openZoneIds,
+    claim.attemptLimit,
+    claim.birthdayKeys,
+    reqs.map((r) => r.sessionId ?? null),
+    reqs.map((r) => r.leaseSeconds),
+    reqs.length,
+    reqs.map((r) => r.now),
   ];
-  // One statement: atomic on its own, or part of the caller's transaction when given one.
-  const claimed = await runClaim(db, params);
-  if (!claimed) return { kind: 'empty' };
-  const voters = claimed.voters.map(toProfile);
+}
+
+/** The parameters of CLAIM_SQL for one request, for EXPLAIN in the benchmark. */
+export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknown[] | 'closed' | undefined> {
+  const prepared = await prepareClaim(db, req);
+  if (prepared.kind === 'empty') return undefined;
+  if (prepared.kind === 'closed') return 'closed';
+  return claimSqlParameters(prepared.claim, [req]);
+}
+
+/**
+ * Hand the next phone of a project to a volunteer, as a lease that expires.
+ *
+ * On a data source, claims for the same project that arrive while earlier ones are in flight
+ * are combined into one statement (see ClaimCombiner): each still gets its own phone, in
+ * arrival order, but the queue's head is walked and committed once for all of them. Inside a
+ * caller's transaction the claim is a statement of that transaction, alone.
+ */
+export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimResult> {
+  const prepared = await prepareClaim(db, req);
+  if (prepared.kind !== 'ready') return prepared;
+  if (db instanceof DataSource) return combinerOf(db).claim(prepared.claim, req);
+  const claimed = await one<ClaimRow>(db, CLAIM_SQL, claimSqlParameters(prepared.claim, [req]));
+  return claimed ? toClaimResult(req, claimed) : { kind: 'empty' };
+}
+
+function toClaimResult(req: ClaimRequest, claimed: ClaimRow): ClaimResult {
   return {
     kind: 'claimed',
     claim: {
@@ -202,31 +254,112 @@ export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimRe
         lineType: claimed.line_type,
         attempts: claimed.attempts,
       },
-      voters,
+      voters: claimed.voters.map(toProfile),
     },
   };
 }
 
+/** At most this many claims share one statement. */
+const MAX_BATCH = 32;
+/** At most this many claim statements of one project run at once from this process. */
+const MAX_IN_FLIGHT_PER_PROJECT = 2;
+
+interface PendingClaim {
+  claim: PreparedClaim;
+  req: ClaimRequest;
+  resolve: (r: ClaimResult) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * Run CLAIM_SQL. On a data source it goes straight to the pool as a named prepared statement:
- * each connection parses it once and, after a few runs, keeps a generic plan, which saves the
- * planning of this many-CTE statement (about as long as running it) on every claim.
+ * Combines concurrent claims of one project into one statement (flat combining). A claim that
+ * finds its project idle runs at once, alone — no waiting for company; claims that arrive
+ * while the project's statements are in flight queue up and go together in the next one.
+ * Under load this turns N index walks, N commits and N round trips into one, which is what
+ * lets one orchestrator serve hundreds of volunteers; correctness does not depend on it (each
+ * statement locks with SKIP LOCKED, exactly like a single claim, so several processes and
+ * instances still never share a phone). A failed batch is retried claim by claim, so one bad
+ * request (an unknown session id, say) fails alone.
  */
-async function runClaim(db: Db, params: unknown[]): Promise<ClaimRow | undefined> {
-  if (db instanceof DataSource) {
-    const pool = (db.driver as unknown as { master?: { query?: unknown } }).master;
+class ClaimCombiner {
+  private readonly waiting = new Map<string, PendingClaim[]>();
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  claim(claim: PreparedClaim, req: ClaimRequest): Promise<ClaimResult> {
+    return new Promise<ClaimResult>((resolve, reject) => {
+      const queue = this.waiting.get(claim.key) ?? [];
+      queue.push({ claim, req, resolve, reject });
+      this.waiting.set(claim.key, queue);
+      this.pump(claim.key);
+    });
+  }
+
+  private pump(key: string): void {
+    const queue = this.waiting.get(key);
+    while (queue && queue.length > 0 && (this.inFlight.get(key) ?? 0) < MAX_IN_FLIGHT_PER_PROJECT) {
+      const batch = queue.splice(0, MAX_BATCH);
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+      void this.run(batch).finally(() => {
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(key);
+        else this.inFlight.set(key, left);
+        this.pump(key);
+      });
+    }
+    if (queue && queue.length === 0 && !this.inFlight.has(key)) this.waiting.delete(key);
+  }
+
+  private async run(batch: PendingClaim[]): Promise<void> {
+    let claimed: ClaimRow[];
+    try {
+      claimed = await this.execute(batch);
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      await Promise.all(batch.map((p) => this.run([p])));
+      return;
+    }
+    const byOrd = new Map(claimed.map((row) => [Number(row.ord), row]));
+    batch.forEach((p, i) => {
+      const row = byOrd.get(i + 1);
+      p.resolve(row ? toClaimResult(p.req, row) : { kind: 'empty' });
+    });
+  }
+
+  /**
+   * Run CLAIM_SQL straight on the pool as a named prepared statement: each connection parses
+   * it once and, after a few runs, keeps a generic plan, which saves the planning of this
+   * many-CTE statement (about as long as running it) on every claim.
+   */
+  private async execute(batch: PendingClaim[]): Promise<ClaimRow[]> {
+    const params = claimSqlParameters(
+      batch[0]!.claim,
+      batch.map((p) => p.req),
+    );
+    const pool = (this.ds.driver as unknown as { master?: { query?: unknown } }).master;
     if (pool && typeof pool.query === 'function') {
       const r = await (
         pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }
-      ).query({
-        name: 'pb_claim_next_phone',
-        text: CLAIM_SQL,
-        values: params,
-      });
-      return r.rows[0];
+      ).query({ name: 'pb_claim_next_phones', text: CLAIM_SQL, values: params });
+      return r.rows;
     }
+    return rows<ClaimRow>(this.ds, CLAIM_SQL, params);
   }
-  return one<ClaimRow>(db, CLAIM_SQL, params);
+}
+
+const combiners = new WeakMap<DataSource, ClaimCombiner>();
+
+function combinerOf(ds: DataSource): ClaimCombiner {
+  let c = combiners.get(ds);
+  if (!c) {
+    c = new ClaimCombiner(ds);
+    combiners.set(ds, c);
+  }
+  return c;
 }
 
 interface ProfileRow {
