@@ -170,14 +170,23 @@ start() {
     stop
   fi
   render_config "$password"
-  chroot "$ROOT" /bin/sh -c 'mkdir -p /run/asterisk /var/log/asterisk /var/spool/asterisk /var/lib/asterisk &&
+  # /var/spool/asterisk/recording: ARI stored recordings (the voicemail message recorded by phone).
+  chroot "$ROOT" /bin/sh -c 'mkdir -p /run/asterisk /var/log/asterisk /var/spool/asterisk/recording /var/lib/asterisk &&
     chown -R asterisk:asterisk /run/asterisk /var/log/asterisk /var/spool/asterisk /var/lib/asterisk'
   rm -f "$ROOT/run/asterisk/asterisk.pid" "$ROOT/run/asterisk/asterisk.ctl"
   say "starting Asterisk (SIP 127.0.0.1:$ASTERISK_SIP_PORT, ARI 127.0.0.1:$ASTERISK_HTTP_PORT)…"
   mkdir -p "$STATE_DIR"
   # -f: stay in the foreground of this detached session, -n: no colours.
-  setsid chroot "$ROOT" /usr/sbin/asterisk -f -n -U asterisk -G asterisk \
-    </dev/null >"$STATE_DIR/asterisk.out" 2>&1 &
+  # Asterisk must not inherit our open files above stderr: a test runner's `flock` on
+  # /tmp/pb-e2e.lock would otherwise stay held by Asterisk for as long as it runs.
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec setsid chroot "$ROOT" /usr/sbin/asterisk -f -n -U asterisk -G asterisk \
+      </dev/null >"$STATE_DIR/asterisk.out" 2>&1
+  ) &
   local i
   for i in $(seq 1 120); do
     if ari_up "$password"; then

@@ -13,5 +13,6 @@ for f in /etc/asterisk.templates/*.conf; do
       -e "s|@@ASTERISK_ARI_APP@@|$ASTERISK_ARI_APP|g" -e "s|@@ASTERISK_ARI_PASSWORD@@|$ASTERISK_ARI_PASSWORD|g" \
       -e "s|127.0.0.1|$ASTERISK_BIND|g" "$f" > "/etc/asterisk/$(basename "$f")"
 done
+mkdir -p /var/spool/asterisk/recording
 chown -R asterisk:asterisk /etc/asterisk /run/asterisk /var/lib/asterisk /var/log/asterisk /var/spool/asterisk
 exec /usr/sbin/asterisk -f -n -U asterisk -G asterisk

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the phone bank and its tests need, when they are missing:
-#   sip-tester (SIPp), debootstrap (local Asterisk root), curl, chromium (browser tests).
+#   sip-tester (SIPp), debootstrap (local Asterisk root), curl, chromium (browser tests),
+#   sox + libsox-fmt-mp3 (uploaded voicemail recordings converted for the PBX).
 # A no-op when everything is there. Needs root (apt-get) only when something is missing.
 set -euo pipefail
 say() { printf '[setup] %s\n' "$*" >&2; }
@@ -10,6 +11,11 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+# SoX reads MP3 only with this format library.
+if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='${Status}' libsox-fmt-mp3 2>/dev/null | grep -q 'ok installed'; then
+  need+=(libsox-fmt-mp3)
+fi
 if [ "${PHONEBANK_SKIP_BROWSER:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

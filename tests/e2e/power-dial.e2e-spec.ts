@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { DialSessionView } from '@phonebank/domain';
-import { appendCredit, one, rows, type DialMode } from '@phonebank/persistence';
+import { chargeForLeg, type DialSessionView } from '@phonebank/domain';
+import {
+  appendCredit,
+  campaignRateMillicentsPerMinute,
+  one,
+  rows,
+  type DialMode,
+} from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import { newCampaign, newUser } from '../../libs/persistence/src/testing/factories';
 import { eventually } from '../support/eventually';
@@ -277,5 +283,40 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     );
     expect(usage.length).toBeGreaterThan(0);
     for (const u of usage) expect(Number(u.amount_cents)).toBeLessThan(0);
+  });
+
+  it('records each volunteer leg for the reports; its charge is exactly what the ledger holds', async () => {
+    const legs = await rows<{ session_id: string; connected_at: Date; disconnected_at: Date | null }>(
+      db.ds,
+      `SELECT l.session_id, l.connected_at, l.disconnected_at FROM dial_session_legs l
+       JOIN dial_sessions d ON d.id = l.session_id WHERE d.campaign_id = $1`,
+      [campaignId],
+    );
+    expect(legs.length).toBeGreaterThan(0);
+    const rate = await campaignRateMillicentsPerMinute(db.ds, campaignId);
+    const closed = [...new Set(legs.map((l) => l.session_id))].filter((id) =>
+      legs.every((l) => l.session_id !== id || l.disconnected_at !== null),
+    );
+    expect(closed.length).toBeGreaterThan(0);
+    for (const sessionId of closed) {
+      const expected = legs
+        .filter((l) => l.session_id === sessionId)
+        .reduce(
+          (sum, l) =>
+            sum +
+            chargeForLeg({ connectedAt: l.connected_at, disconnectedAt: l.disconnected_at! }, rate)
+              .millicents,
+          0,
+        );
+      const charged = await one<{ millicents: string }>(
+        db.ds,
+        `SELECT coalesce(round(-sum(amount_cents) * 1000), 0) AS millicents FROM credit_ledger WHERE session_ref = $1`,
+        [sessionId],
+      );
+      expect({ sessionId, millicents: Number(charged!.millicents) }).toEqual({
+        sessionId,
+        millicents: expected,
+      });
+    }
   });
 });

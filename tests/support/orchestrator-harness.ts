@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ValidationPipe, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@phonebank/config';
 import type { DialSessionView } from '@phonebank/domain';
@@ -29,7 +29,12 @@ export class OrchestratorHarness {
     this.sessions.onUpdate((u) => this.updates.push(u));
   }
 
-  static async start(databaseUrl: string, env: Record<string, string> = {}): Promise<OrchestratorHarness> {
+  static async start(
+    databaseUrl: string,
+    env: Record<string, string> = {},
+    /** More feature modules beside power dialing (e.g. the caller-ID and voicemail modules). */
+    modules: NonNullable<ModuleMetadata['imports']> = [],
+  ): Promise<OrchestratorHarness> {
     const ari = ariSettings();
     const config = loadConfig({
       ASTERISK_ARI_URL: ari.url,
@@ -40,7 +45,12 @@ export class OrchestratorHarness {
       ...env,
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), PowerDialModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        PowerDialModule,
+        ...modules,
+      ],
     })
       .overrideProvider(CLOCK)
       .useValue(daytimeClock())

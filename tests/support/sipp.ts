@@ -41,6 +41,18 @@ export class Sipp {
     return Sipp.spawnIn(dir, [...args, ...extraArgs], mediaPort);
   }
 
+  /** Start SIPp as a UAS with a scenario file written by the test. */
+  static async uasFile(
+    scenarioFile: string,
+    port: number,
+    mediaPort: number,
+    extraArgs: string[] = [],
+  ): Promise<Sipp> {
+    const dir = mkdtempSync(join(tmpdir(), 'sipp-uas-'));
+    const args = ['-sf', scenarioFile, ...Sipp.commonArgs(dir, port, mediaPort, true), ...extraArgs];
+    return Sipp.spawnIn(dir, args, mediaPort);
+  }
+
   /** Start SIPp as a UAC placing one call to `service` at `target` with a scenario file. */
   static async uac(
     scenarioFile: string,

@@ -28,7 +28,7 @@ function samplePcap(digit: string): string {
  * numbers and timestamps: typed in any order but ascending, Asterisk would drop digits as
  * out-of-order packets. Each digit typed gets its own copy, renumbered after the previous one.
  */
-function dtmfPcap(dir: string, digit: string, position: number): string {
+export function dtmfPcap(dir: string, digit: string, position: number): string {
   const pcap = Buffer.from(readFileSync(samplePcap(digit)));
   let offset = 24; // pcap global header
   let k = 0;

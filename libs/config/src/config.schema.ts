@@ -21,6 +21,12 @@ export interface AppConfig {
     /** The number volunteers call to join a power-dialing session (shown on the call screen). */
     dialInNumber: string;
   };
+  /**
+   * Where the PBX fetches audio the orchestrator serves (project voicemail recordings), e.g.
+   * http://10.0.0.5:3000 for a remote Asterisk. Undefined: this orchestrator's own HTTP port
+   * on loopback (a PBX on the same host).
+   */
+  mediaBaseUrl?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -35,6 +41,8 @@ export interface AsteriskConfig {
 export interface FreeswitchConfig {
   kind: 'freeswitch';
   eslUrl: Secret;
+  /** Where the sofia profile loads trunk gateways from (shared with FreeSWITCH); unset: no managed trunks. */
+  gatewayDir?: string;
 }
 
 /** A value that must never reach a log: it prints as "[secret]". */
@@ -142,7 +150,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (pbxKind === 'freeswitch') {
     const eslUrl = r.string('FREESWITCH_ESL_URL');
     r.url('FREESWITCH_ESL_URL', ['esl:', 'tcp:'], eslUrl || undefined);
-    pbx = { kind: 'freeswitch', eslUrl: new Secret(eslUrl) };
+    const gatewayDir = env.FREESWITCH_GATEWAY_DIR?.trim();
+    pbx = { kind: 'freeswitch', eslUrl: new Secret(eslUrl), ...(gatewayDir ? { gatewayDir } : {}) };
   } else {
     let ariEnv: Env = env;
     const provisioned = resolve(dataDir, 'asterisk', 'ari.env');
@@ -193,6 +202,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       defaultTrunk: r.string('DEFAULT_TRUNK', 'voter-trunk'),
       dialInNumber: r.string('DIAL_IN_NUMBER', '+15550000100'),
     },
+    mediaBaseUrl: r.optional('MEDIA_BASE_URL')?.replace(/\/+$/, ''),
     logLevel: r.oneOf('LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
   };
   if (!/^\+[1-9][0-9]{6,14}$/.test(config.dialing.dialInNumber)) {
@@ -203,6 +213,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   if (!/^[A-Za-z0-9_-]+$/.test(config.dialing.defaultTrunk)) {
     r.problems.push('DEFAULT_TRUNK must be a trunk name: letters, digits, - or _');
   }
+  if (config.mediaBaseUrl) r.url('MEDIA_BASE_URL', ['http:', 'https:'], config.mediaBaseUrl);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

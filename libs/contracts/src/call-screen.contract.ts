@@ -179,7 +179,9 @@ export type CallSessionNotice =
   | { kind: 'call-abandoned' }
   | { kind: 'voter-hung-up' }
   | { kind: 'voicemail-finished'; attemptId: string }
-  | { kind: 'credits-exhausted' };
+  | { kind: 'credits-exhausted' }
+  | { kind: 'waiting-for-line'; trunk: string }
+  | { kind: 'line-unavailable'; message: string };
 
 /** POST /api/dial-sessions answers this. */
 export interface StartedCallSession {

@@ -21,3 +21,16 @@ describe('pjsipDialString', () => {
     expect(() => pjsipDialString(t, '+12025550100')).toThrow(/trunk/);
   });
 });
+
+describe('pjsipDialString with a trunk number format', () => {
+  it('dials the number the way the trunk wants it', () => {
+    expect(pjsipDialString('carrier', '+12025550100', '9#2025550100')).toBe('PJSIP/9#2025550100@carrier');
+  });
+
+  it.each(['', '202 555', '2025550100@evil', '1/2', '+', '12&PJSIP/x'])(
+    'refuses the dialed number %j',
+    (d) => {
+      expect(() => pjsipDialString('carrier', '+12025550100', d)).toThrow(/dialed number/);
+    },
+  );
+});

@@ -5,6 +5,11 @@ import { QueueSchema1760000000000 } from './migrations/1760000000000-queue-schem
 import { PowerDial1760000100000 } from './migrations/1760000100000-power-dial.migration';
 import { Accounts1760000200000 } from './migrations/1760000200000-accounts.migration';
 import { QueuePerformance1760000300000 } from './migrations/1760000300000-queue-performance.migration';
+import { Trunks1760000400000 } from './migrations/1760000400000-trunks.migration';
+import { CallerIdAndVoicemail1760000500000 } from './migrations/1760000500000-caller-id-and-voicemail.migration';
+import { StaffPages1760000600000 } from './migrations/1760000600000-staff-pages.migration';
+import { DncCreditsDashboard1760000700000 } from './migrations/1760000700000-dnc-credits-dashboard.migration';
+import { Reports1760000800000 } from './migrations/1760000800000-reports.migration';
 
 /** Every migration, in order. Other areas append theirs here. */
 export const MIGRATIONS = [
@@ -12,6 +17,11 @@ export const MIGRATIONS = [
   PowerDial1760000100000,
   Accounts1760000200000,
   QueuePerformance1760000300000,
+  Trunks1760000400000,
+  CallerIdAndVoicemail1760000500000,
+  StaffPages1760000600000,
+  DncCreditsDashboard1760000700000,
+  Reports1760000800000,
 ];
 
 export interface DataSourceOptions {

@@ -10,6 +10,17 @@ export * from './queue/claim-phone.query';
 export * from './queue/apply-outcome.command';
 export * from './targeting/targeting.query';
 export * from './import/voter-import.command';
+export * from './import/voter-import-jobs.repository';
+export * from './campaigns/project-admin.repository';
 
 export * from './power-dial/dial-sessions.repository';
 export * from './accounts/accounts.repository';
+export * from './reports/project-report.query';
+export * from './reports/report-exports.query';
+export * from './trunks/trunks.repository';
+export * from './dnc/campaign-dnc.command';
+export * from './credits/credits.query';
+export * from './dashboard/campaign-activity';
+export * from './dashboard/dashboard.query';
+export * from './caller-id/caller-id.repository';
+export * from './voicemail/voicemail.repository';

@@ -67,8 +67,9 @@ export class CallScreenService {
   ): Promise<{ saved: number }> {
     const a = await this.ownAttempt(user, attemptId);
     const project = await getProject(this.ds, user.campaignId, a.project_id);
+    // questionId -> answer tag -> the group the answer puts the voter in (if any).
     const questions = new Map(
-      (project?.surveyQuestions ?? []).map((q) => [q.id, new Set(q.answers.map((x) => x.tag))]),
+      (project?.surveyQuestions ?? []).map((q) => [q.id, new Map(q.answers.map((x) => [x.tag, x.group]))]),
     );
     const bad = answers.find((x) => !questions.get(x.questionId)?.has(x.tag));
     if (bad)
@@ -79,7 +80,7 @@ export class CallScreenService {
     const saved = await saveSurveyAnswers(this.ds, {
       attemptId,
       userId: user.id,
-      answers,
+      answers: answers.map((x) => ({ ...x, group: questions.get(x.questionId)?.get(x.tag) ?? null })),
       now: systemClock.now(),
     });
     if (saved !== answers.length)

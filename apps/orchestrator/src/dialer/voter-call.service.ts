@@ -1,10 +1,23 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '@phonebank/config';
-import { classifyCallEnd, type CallClassification, type HangupCause } from '@phonebank/domain';
+import {
+  classifyCallEnd,
+  resolveCallerId,
+  type CallClassification,
+  type HangupCause,
+} from '@phonebank/domain';
 import type { PbxEvent, PbxPort } from '@phonebank/pbx';
 import { APP_CONFIG } from '../config/config.module';
 import { PBX_PORT } from '../pbx/pbx.module';
+import { TrunkLineError, TrunkLineLimiter } from '../trunks/trunk-line.limiter';
 
 export interface VoterCallRequest {
   /** The attempt id: also the leg id, so a retry cannot place a second call. */
@@ -46,6 +59,8 @@ export class VoterCallService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(PBX_PORT) private readonly pbx: PbxPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** The per-trunk limiter (TrunksModule); absent only where no database runs (PBX-only tests). */
+    @Optional() private readonly lines?: TrunkLineLimiter,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -73,17 +88,29 @@ export class VoterCallService implements OnModuleInit, OnModuleDestroy {
     const call: LiveCall = { request, answered: false, endedByNoAnswerTimer: false, abandoned: false };
     this.calls.set(request.attemptId, call);
     this.emit({ attemptId: request.attemptId, stage: 'dialing', at: new Date() });
+    const trunk = request.trunk ?? this.config.dialing.defaultTrunk;
     try {
+      let callerId = request.callerId;
+      let dialedNumber: string | undefined;
+      if (this.lines) {
+        const line = await this.lines.acquire(trunk, request.attemptId);
+        const dial = resolveCallerId(line.rules, request.callerId, request.number);
+        if (!dial.ok) throw new TrunkLineError('CALLER_ID_REFUSED', `trunk ${trunk}: ${dial.reason}`);
+        callerId = dial.callerId;
+        if (dial.dialedNumber !== request.number) dialedNumber = dial.dialedNumber;
+      }
       await this.pbx.originate({
         legId: request.attemptId,
-        trunk: request.trunk ?? this.config.dialing.defaultTrunk,
+        trunk,
         number: request.number,
-        callerId: request.callerId,
+        dialedNumber,
+        callerId,
         // Backstop only: our own timer below ends the call at the limit.
         ringTimeoutSeconds: ringTimeoutSeconds + 10,
       });
     } catch (error) {
       this.calls.delete(request.attemptId);
+      await this.lines?.release(request.attemptId);
       throw error;
     }
     call.noAnswerTimer = setTimeout(() => {

@@ -16,7 +16,10 @@ import type {
   SocketHandshakeAuth,
 } from '../../../../libs/contracts/src/call-screen.contract';
 import { SOCKET_PATH } from '../../../../libs/contracts/src/call-screen.contract';
+import type { ProjectAudioServerEvents } from '../../../../libs/contracts/src/project-audio.contract';
 import { authenticate } from '../auth/request-user';
+import { CallerIdVerificationService } from '../caller-id/caller-id-verification.service';
+import { VoicemailRecordingService } from '../voicemail/voicemail-recording.service';
 import { DialSessionService, type SessionUpdate } from '../power-dial/dial-session.service';
 
 interface SocketData {
@@ -25,8 +28,9 @@ interface SocketData {
   sessionId: string | null;
 }
 
-type CallsServer = Server<CallClientEvents, CallServerEvents, Record<string, never>, SocketData>;
-type CallsSocket = Socket<CallClientEvents, CallServerEvents, Record<string, never>, SocketData>;
+type ServerEvents = CallServerEvents & ProjectAudioServerEvents;
+type CallsServer = Server<CallClientEvents, ServerEvents, Record<string, never>, SocketData>;
+type CallsSocket = Socket<CallClientEvents, ServerEvents, Record<string, never>, SocketData>;
 
 const STAFF = new Set(['admin', 'organizer']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,10 +56,13 @@ export class CallsGateway
   @WebSocketServer() private server!: CallsServer;
   private readonly logger = new Logger('CallsGateway');
   private unsubscribe?: () => void;
+  private readonly unsubscribeStaff: (() => void)[] = [];
 
   constructor(
     private readonly ds: DataSource,
     private readonly sessions: DialSessionService,
+    private readonly callerIds: CallerIdVerificationService,
+    private readonly voicemails: VoicemailRecordingService,
   ) {}
 
   afterInit(server: CallsServer): void {
@@ -81,6 +88,15 @@ export class CallsGateway
         .to(campaignRoom(update.campaignId))
         .emit('session.update', event);
     });
+    // A project's caller-ID verification and voicemail recording calls: to its campaign's staff.
+    this.unsubscribeStaff.push(
+      this.callerIds.onUpdate((u) =>
+        server.to(campaignRoom(u.campaignId)).emit('project.caller-id', u.status),
+      ),
+      this.voicemails.onUpdate((u) =>
+        server.to(campaignRoom(u.campaignId)).emit('project.voicemail', u.status),
+      ),
+    );
   }
 
   async handleConnection(socket: CallsSocket): Promise<void> {
@@ -119,5 +135,6 @@ export class CallsGateway
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    for (const off of this.unsubscribeStaff) off();
   }
 }

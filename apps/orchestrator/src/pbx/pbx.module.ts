@@ -21,7 +21,7 @@ function createPbx(config: AppConfig): PbxPort {
   if (config.pbx.kind === 'freeswitch') {
     const fs = config.pbx;
     // Never run against a real FreeSWITCH here (none in Debian); see freeswitch/README.md.
-    return new EslPbxAdapter({ url: () => fs.eslUrl.reveal(), logger: log });
+    return new EslPbxAdapter({ url: () => fs.eslUrl.reveal(), logger: log, gatewayDir: fs.gatewayDir });
   }
   const pbx = config.pbx;
   return new AriPbxAdapter({

@@ -8,6 +8,7 @@ import {
   chargeDueSoFar,
   classifyCallEnd,
   createDialSession,
+  resolveCallerId,
   shouldEndAfterCurrentCall,
   toDialSessionView,
   transitionDialSession,
@@ -42,9 +43,11 @@ import {
 import type { PbxEvent, PbxPort } from '@phonebank/pbx';
 import { APP_CONFIG } from '../config/config.module';
 import { PBX_PORT } from '../pbx/pbx.module';
+import { VoicemailMediaService } from '../voicemail/voicemail-media.service';
 import { CLOCK } from './clock.provider';
 import { PowerDialError } from './power-dial.errors';
 import { PowerDialMetrics } from './power-dial.metrics';
+import { TrunkLineError, TrunkLineLimiter, type GrantedLine } from '../trunks/trunk-line.limiter';
 
 /** How long a claimed phone stays leased to a session before the queue takes it back. */
 const LEASE_SECONDS = 15 * 60;
@@ -71,6 +74,10 @@ interface LiveSession {
   clickedAt: Map<string, number>;
   answeredAt: Map<string, number>;
   meterTimer?: NodeJS.Timeout;
+  /** The newest state not yet written (write-behind, see persistState). */
+  unsavedState?: DialSessionState;
+  /** Settles when every state handed to persistState so far is written. */
+  stateSaved: Promise<void>;
 }
 
 export interface SessionUpdate {
@@ -110,6 +117,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly byAttempt = new Map<string, string>();
   private readonly byLeg = new Map<string, string>();
+  /** Calls waiting for a free line on their trunk: attempt id → how to stop the wait. */
+  private readonly lineWaits = new Map<string, AbortController>();
   private readonly updates = new EventEmitter();
   private unsubscribe?: () => void;
 
@@ -119,6 +128,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: PowerDialMetrics,
+    private readonly lines: TrunkLineLimiter,
+    private readonly voicemailMedia: VoicemailMediaService,
   ) {
     this.updates.setMaxListeners(0);
   }
@@ -133,9 +144,9 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       for (const t of s.noAnswerTimers.values()) clearTimeout(t);
       if (s.meterTimer) clearInterval(s.meterTimer);
     }
-    // Let in-flight events finish, but never hang the shutdown on a stuck one.
+    // Let in-flight events and state writes finish, but never hang the shutdown on a stuck one.
     await Promise.race([
-      Promise.allSettled([...this.sessions.values()].map((s) => s.queue)),
+      Promise.allSettled([...this.sessions.values()].map((s) => s.queue.then(() => s.stateSaved))),
       new Promise((r) => setTimeout(r, 3000)),
     ]);
   }
@@ -228,6 +239,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       answeredAttempts: new Set(),
       clickedAt: new Map(),
       answeredAt: new Map(),
+      stateSaved: Promise.resolve(),
     };
     this.sessions.set(sessionId, live);
     this.metrics.sessionsInUse.inc();
@@ -254,6 +266,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     const s = this.owned(user, sessionId);
     const attempt = 'attempt' in s.state ? s.state.attempt : null;
     if (!attempt) throw new PowerDialError('NO_CALL', 'there is no call to hang up');
+    this.lineWaits.get(attempt.attemptId)?.abort(); // still waiting for a line: never send it
     return this.feed(s, { type: 'hangup-requested', attemptId: attempt.attemptId });
   }
 
@@ -293,7 +306,10 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
   }
 
   async end(user: UserRow, sessionId: string): Promise<DialSessionTransition> {
-    return this.feed(this.owned(user, sessionId), { type: 'end-requested' });
+    const s = this.owned(user, sessionId);
+    const attempt = 'attempt' in s.state ? s.state.attempt : null;
+    if (attempt) this.lineWaits.get(attempt.attemptId)?.abort();
+    return this.feed(s, { type: 'end-requested' });
   }
 
   /** The volunteer's browser lost / regained its socket: no new call while it is away. */
@@ -347,14 +363,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       );
     }
     s.state = t.state;
-    await saveDialSessionState(
-      this.db,
-      s.id,
-      t.state.stage,
-      t.state.stageEnteredAt,
-      t.state,
-      t.state.stage === 'ended',
-    );
+    this.persistState(s, t.state);
     for (const command of t.commands) {
       try {
         await this.execute(s, command);
@@ -364,6 +373,33 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       }
     }
     return t;
+  }
+
+  /**
+   * Write the session's state behind the commands, not before them: the state row is a record
+   * for the dashboard and for recovery, while the call path (claim, originate, bridge) must not
+   * wait for it. Writes stay in order per session and coalesce (a burst of transitions writes
+   * the newest state once); a session that ends waits for its last write (teardown).
+   */
+  private persistState(s: LiveSession, state: DialSessionState): void {
+    const scheduled = s.unsavedState !== undefined;
+    s.unsavedState = state;
+    if (scheduled) return;
+    s.stateSaved = s.stateSaved.then(async () => {
+      const latest = s.unsavedState;
+      s.unsavedState = undefined;
+      if (!latest) return;
+      await saveDialSessionState(
+        this.db,
+        s.id,
+        latest.stage,
+        latest.stageEnteredAt,
+        latest,
+        latest.stage === 'ended',
+      ).catch((error: unknown) =>
+        this.logger.error(`session ${s.id}: could not save its state: ${describe(error)}`),
+      );
+    });
   }
 
   private async execute(s: LiveSession, c: DialSessionCommand): Promise<void> {
@@ -401,13 +437,35 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         return;
       case 'originate': {
         this.byAttempt.set(c.attemptId, s.id);
-        await markAttempt(this.db, c.attemptId, 'dial_started_at', now);
+        // Every call takes a line on its trunk first (SPEC §7): within the trunk's concurrent
+        // calls and calls per second, across every instance. A full trunk makes the click wait
+        // (bounded; the call screen is told), never dial past the limit.
+        const wait = new AbortController();
+        this.lineWaits.set(c.attemptId, wait);
+        let line: GrantedLine;
+        try {
+          line = await this.lines.acquire(c.trunkId, c.attemptId, {
+            signal: wait.signal,
+            onWaiting: () => this.pushNotice(s, { kind: 'waiting-for-line', trunk: c.trunkId }),
+          });
+        } finally {
+          this.lineWaits.delete(c.attemptId);
+        }
+        const dial = resolveCallerId(line.rules, c.callerId, c.phone);
+        if (!dial.ok) throw new TrunkLineError('CALLER_ID_REFUSED', `trunk ${c.trunkId}: ${dial.reason}`);
+        // The attempt row exists since the claim (its id is the channel id); its dial time (the
+        // INVITE leaving, for post-dial delay) is written alongside the originate.
+        const sentAt = this.clock.now();
+        const marked = markAttempt(this.db, c.attemptId, 'dial_started_at', sentAt).catch((error: unknown) =>
+          this.logger.error(`attempt ${c.attemptId}: could not record the dial time: ${describe(error)}`),
+        );
         this.metrics.channelsInUse.inc();
         await this.pbx.originate({
           legId: c.channelId,
           trunk: c.trunkId,
           number: c.phone,
-          callerId: c.callerId,
+          dialedNumber: dial.dialedNumber === c.phone ? undefined : dial.dialedNumber,
+          callerId: dial.callerId,
           // A backstop only: the machine's own no-answer timer ends the call at the limit.
           ringTimeoutSeconds: c.timeoutSeconds + 5,
           appArgs: ['voter', s.id],
@@ -416,6 +474,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         if (clicked !== undefined)
           this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
         this.metrics.channelsInUse.inc();
+        await marked;
         return;
       }
       case 'start-no-answer-timer': {
@@ -445,7 +504,12 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       case 'move-voter-to-voicemail':
         await this.pbx.removeFromBridge(s.bridgeId, c.attemptId).catch(() => undefined);
         await markAttempt(this.db, c.attemptId, 'voicemail_started_at', now);
-        await this.pbx.play(c.attemptId, c.recording, `voicemail-${c.attemptId}`);
+        // `voicemail:<id>` (kept in the database) becomes a URL the PBX fetches; PBX names pass.
+        await this.pbx.play(
+          c.attemptId,
+          await this.voicemailMedia.playable(c.recording),
+          `voicemail-${c.attemptId}`,
+        );
         return;
       case 'record-automatic-outcome': {
         const q850 = c.cause.source === 'hangup-cause' ? c.cause.hangupCause.q850 : null;
@@ -473,7 +537,22 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
 
   /** A command that failed must not leave the session stuck: turn it into the event it implies. */
   private onCommandFailure(s: LiveSession, command: DialSessionCommand, error: unknown): void {
-    if (command.type === 'originate') {
+    if (command.type === 'originate' && error instanceof TrunkLineError) {
+      // Never sent: no line (or the trunk refuses the caller ID). The phone goes back to the
+      // queue uncounted, and the call screen says why.
+      void this.lines.release(command.channelId);
+      this.metrics.outcomes.inc({ outcome: 'abandoned', cause: error.code.toLowerCase() });
+      void this.feed(s, {
+        type: 'voter-ended',
+        attemptId: command.attemptId,
+        result: 'abandoned',
+        cause: { q850: 34, text: error.message },
+      }).then(() => {
+        if (error.code !== 'CANCELLED')
+          this.pushNotice(s, { kind: 'line-unavailable', message: error.message });
+      });
+    } else if (command.type === 'originate') {
+      void this.lines.release(command.channelId);
       this.metrics.channelsInUse.dec();
       // The request may have reached Asterisk after all (a timeout): make sure no call is left.
       void this.pbx.hangup(command.channelId).catch(() => undefined);
@@ -491,6 +570,17 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Tell the call screen something beside a transition (e.g. the call waits for a line). */
+  private pushNotice(s: LiveSession, notice: DialSessionNotice): void {
+    this.updates.emit('update', {
+      sessionId: s.id,
+      userId: s.userId,
+      campaignId: s.campaignId,
+      view: toDialSessionView(s.state),
+      notice,
+    } satisfies SessionUpdate);
+  }
+
   private async teardown(s: LiveSession): Promise<void> {
     if (s.meterTimer) clearInterval(s.meterTimer);
     for (const t of s.noAnswerTimers.values()) clearTimeout(t);
@@ -503,6 +593,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       s.volunteerLegId = null;
     }
     await this.pbx.destroyBridge(s.bridgeId).catch(() => undefined);
+    await s.stateSaved;
     this.sessions.delete(s.id);
     this.metrics.sessionsInUse.dec();
     this.logger.log(`session ${s.id}: ended`);
@@ -515,13 +606,13 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const due = chargeDueSoFar(s.legConnectedAt, now, s.rateMillicentsPerMinute, s.billedMillicents);
     if (due > 0) {
-      await chargeSessionUsage(this.db, s.id, s.campaignId, due, 'power-dialing');
+      await chargeSessionUsage(this.db, s.id, s.campaignId, due, 'power-dialing', now);
       s.billedMillicents += due;
     }
     if (final) {
       s.legConnectedAt = null;
       s.billedMillicents = 0;
-      await setVolunteerLeg(this.db, s.id, null, null);
+      await setVolunteerLeg(this.db, s.id, null, null, now);
       return;
     }
     const balance = await campaignBalanceMillicents(this.db, s.campaignId);

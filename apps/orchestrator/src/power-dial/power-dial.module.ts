@@ -1,5 +1,7 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { PbxModule } from '../pbx/pbx.module';
+import { TrunksModule } from '../trunks/trunks.module';
+import { VoicemailMediaModule } from '../voicemail/voicemail-media.module';
 import { clockProvider } from './clock.provider';
 import { DialInHandler } from './dial-in.handler';
 import { DialSessionService } from './dial-session.service';
@@ -9,7 +11,7 @@ import { PowerDialMetrics } from './power-dial.metrics';
 
 /** Power dialing: dial-in with PIN, dial sessions, voicemail drop, metering, metrics. */
 @Module({
-  imports: [PbxModule],
+  imports: [PbxModule, TrunksModule, VoicemailMediaModule],
   controllers: [PowerDialController, MetricsController],
   providers: [clockProvider, PowerDialMetrics, DialSessionService, DialInHandler],
   exports: [DialSessionService, PowerDialMetrics],

@@ -42,6 +42,7 @@ import type { AuthedRequest } from './auth.guard';
 import { BearerAuthGuard, CurrentUser, Roles } from './auth.guard';
 import { QueueErrorFilter } from './queue-error.filter';
 import { QueueAccessService } from './queue-api.service';
+import { CampaignActivityNotifier } from '../dashboard/campaign-activity.notifier';
 import {
   CampaignPolicyDto,
   ClaimDto,
@@ -142,6 +143,7 @@ export class ProjectsController {
   constructor(
     private readonly ds: DataSource,
     private readonly access: QueueAccessService,
+    private readonly activity: CampaignActivityNotifier,
   ) {}
 
   @Get()
@@ -198,13 +200,15 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Claim the next phone (a lease); 200 with kind claimed | closed | empty' })
   async claim(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ClaimDto) {
     await this.access.assertProject(user, id);
-    return claimNextPhone(this.ds, {
+    const result = await claimNextPhone(this.ds, {
       projectId: id,
       userId: user.id,
       leaseSeconds: dto.leaseSeconds ?? 300,
       now: systemClock.now(),
       sessionId: dto.sessionId ?? null,
     });
+    if (result.kind === 'claimed') this.activity.changed(user.campaignId); // the live dashboard
+    return result;
   }
 }
 
@@ -215,6 +219,7 @@ export class AttemptsController {
   constructor(
     private readonly ds: DataSource,
     private readonly access: QueueAccessService,
+    private readonly activity: CampaignActivityNotifier,
   ) {}
 
   @Post(':id/outcome')
@@ -226,14 +231,23 @@ export class AttemptsController {
     @Body() dto: RecordOutcomeDto,
   ) {
     await this.access.assertAttempt(user, id);
-    return applyOutcome(this.ds, { attemptId: id, userId: user.id, now: systemClock.now(), ...dto });
+    const result = await applyOutcome(this.ds, {
+      attemptId: id,
+      userId: user.id,
+      now: systemClock.now(),
+      ...dto,
+    });
+    if (result.applied) this.activity.changed(user.campaignId); // the live dashboard
+    return result;
   }
 
   @Post(':id/release')
   @HttpCode(200)
   async release(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string) {
     await this.access.assertAttempt(user, id);
-    return { released: await releaseClaim(this.ds, id, systemClock.now()) };
+    const released = await releaseClaim(this.ds, id, systemClock.now());
+    if (released) this.activity.changed(user.campaignId); // the live dashboard
+    return { released };
   }
 
   @Post(':id/renew')

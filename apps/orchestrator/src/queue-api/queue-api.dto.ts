@@ -6,9 +6,11 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUUID,
   Matches,
   Max,
@@ -35,6 +37,11 @@ export class TargetFilterDto {
   @IsArray()
   @IsString({ each: true })
   tagsNone?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'voters in any of these groups' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  groupsAny?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(130) minAge?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(130) maxAge?: number;
   @ApiPropertyOptional({ example: '03-01' }) @IsOptional() @Matches(/^\d{2}-\d{2}$/) birthdayFrom?: string;
@@ -78,8 +85,14 @@ export class SaveTargetsDto {
 }
 
 class SurveyAnswerDto {
-  @ApiProperty() @IsString() @MaxLength(200) label!: string;
-  @ApiProperty() @IsString() @MaxLength(100) tag!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) label!: string;
+  @ApiProperty({ description: 'saved on the voter' }) @IsString() @IsNotEmpty() @MaxLength(100) tag!: string;
+  @ApiPropertyOptional({ description: 'the voter also joins this group' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  group?: string;
 }
 class SurveyQuestionDto {
   @ApiProperty() @IsString() @MaxLength(64) id!: string;
@@ -93,7 +106,10 @@ class SurveyQuestionDto {
 
 export class UpdateProjectDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ example: 'America/New_York' }) @IsOptional() @IsString() timeZone?: string;
+  @ApiPropertyOptional({ example: 'America/New_York' })
+  @IsOptional()
+  @IsTimeZone({ message: 'timeZone must be an IANA time zone such as America/New_York' })
+  timeZone?: string;
   @ApiPropertyOptional({ description: 'minutes after local midnight' })
   @IsOptional()
   @IsInt()
@@ -128,6 +144,10 @@ export class UpdateProjectDto {
   @ValidateNested({ each: true })
   @Type(() => SurveyQuestionDto)
   surveyQuestions?: SurveyQuestionDto[];
+  @ApiPropertyOptional({ description: 'archived projects are hidden from volunteers and cannot be called' })
+  @IsOptional()
+  @IsBoolean()
+  archived?: boolean;
 }
 
 export class CreateProjectDto extends UpdateProjectDto {

@@ -7,6 +7,7 @@ import {
   VotersController,
 } from './queue-api.controllers';
 import { QueueAccessService } from './queue-api.service';
+import { CampaignActivityNotifier } from '../dashboard/campaign-activity.notifier';
 
 /**
  * Voters, projects and the call queue over REST (issue 3). Needs a TypeORM `DataSource`
@@ -14,6 +15,6 @@ import { QueueAccessService } from './queue-api.service';
  */
 @Module({
   controllers: [CampaignController, VotersController, ProjectsController, AttemptsController],
-  providers: [QueueAccessService, BearerAuthGuard],
+  providers: [QueueAccessService, BearerAuthGuard, CampaignActivityNotifier],
 })
 export class QueueApiModule {}

@@ -12,6 +12,12 @@ import { CurrentUserStore } from './auth/current-user.store';
     <header class="app-header">
       <a class="brand" routerLink="/projects">Phone bank</a>
       @if (users.user(); as user) {
+        @if (user.role !== 'volunteer') {
+          <nav class="header-links" aria-label="Areas">
+            <a routerLink="/projects">Call</a>
+            <a routerLink="/staff">Staff</a>
+          </nav>
+        }
         <span class="who">{{ user.name || user.email }}</span>
         <button type="button" class="link-button" (click)="logout()">Log out</button>
       }

@@ -1,5 +1,6 @@
 import type { Routes } from '@angular/router';
 import { authGuard } from './auth/auth.guard';
+import { staffGuard } from './staff/staff.guard';
 
 /** Every page is its own lazy chunk, so the first page loads only what it needs. */
 export const appRoutes: Routes = [
@@ -25,6 +26,12 @@ export const appRoutes: Routes = [
     title: 'Calling · Phone bank',
     canActivate: [authGuard],
     loadComponent: () => import('./call/call-screen.page').then((m) => m.CallScreenPage),
+  },
+  {
+    path: 'staff',
+    canActivate: [staffGuard],
+    loadComponent: () => import('./staff/staff-layout.component').then((m) => m.StaffLayoutComponent),
+    loadChildren: () => import('./staff/staff.routes').then((m) => m.STAFF_ROUTES),
   },
   {
     path: '**',

@@ -207,7 +207,11 @@ export type DialSessionNotice =
   | { kind: 'call-abandoned' }
   | { kind: 'voter-hung-up' }
   | { kind: 'voicemail-finished'; attemptId: string }
-  | { kind: 'credits-exhausted' };
+  | { kind: 'credits-exhausted' }
+  /** Sent by the adapter, not the machine: every line of the trunk is busy; the call waits. */
+  | { kind: 'waiting-for-line'; trunk: string }
+  /** Sent by the adapter: no line came free in time (or the trunk refused); the phone went back. */
+  | { kind: 'line-unavailable'; message: string };
 
 export type DialSessionCommand =
   /** Claim the best phone for this session's project and write the attempt row (SKIP LOCKED). */

@@ -1,8 +1,18 @@
 import * as ari from 'ari-client';
 import type { HangupCause } from '@phonebank/domain';
 import { pjsipDialString } from '../dial-string';
+import { pjsipAuthId, pjsipTrunkObjects, type PjsipObject } from '../trunk-spec';
+import { assertRecordingName, parsePbxMedia } from '../media';
 import { PbxConnection, describeError as describe, silentLogger, type PbxLogger } from '../pbx-connection';
-import { PbxError, type HangupReason, type OriginateRequest, type PbxEvent, type PbxPort } from '../pbx.port';
+import {
+  PbxError,
+  type HangupReason,
+  type OriginateRequest,
+  type PbxEvent,
+  type PbxPort,
+  type PbxTrunk,
+  type RecordRequest,
+} from '../pbx.port';
 
 export interface AriAdapterOptions {
   url: string;
@@ -32,6 +42,7 @@ interface AriEventJson {
   cause_txt?: string;
   digit?: string;
   playback?: { id: string; target_uri?: string };
+  recording?: { name: string; target_uri?: string; duration?: number; cause?: string; state?: string };
 }
 
 const HANGUP_REASON: Record<HangupReason, string> = {
@@ -92,7 +103,7 @@ export class AriPbxAdapter implements PbxPort {
 
   async originate(request: OriginateRequest): Promise<void> {
     const client = this.requireClient();
-    const endpoint = pjsipDialString(request.trunk, request.number);
+    const endpoint = pjsipDialString(request.trunk, request.number, request.dialedNumber);
     this.outbound.add(request.legId);
     try {
       await this.withTimeout(`originate ${request.legId}`, () =>
@@ -155,12 +166,11 @@ export class AriPbxAdapter implements PbxPort {
   }
 
   async play(legId: string, media: string, playbackId: string): Promise<void> {
-    if (!/^(sound|recording):[A-Za-z0-9_\-/.]+$/.test(media) || media.includes('..')) {
-      throw new PbxError('invalid-request', `not a playable media name: ${JSON.stringify(media)}`);
-    }
-    await this.call(`play ${media} to ${legId}`, (c) =>
-      c.channels.play({ channelId: legId, media, playbackId }),
-    );
+    const parsed = parsePbxMedia(media);
+    // Asterisk plays a URL through res_http_media_cache as `sound:http://…`.
+    const ariMedia = parsed.kind === 'url' ? `sound:${parsed.url}` : media;
+    const what = parsed.kind === 'url' ? `play a URL to ${legId}` : `play ${media} to ${legId}`;
+    await this.call(what, (c) => c.channels.play({ channelId: legId, media: ariMedia, playbackId }));
   }
 
   async stopPlayback(playbackId: string): Promise<void> {
@@ -172,11 +182,144 @@ export class AriPbxAdapter implements PbxPort {
     }
   }
 
+  async record(legId: string, request: RecordRequest): Promise<void> {
+    const name = assertRecordingName(request.name);
+    await this.call(`record ${legId} as ${name}`, (c) =>
+      c.channels.record({
+        channelId: legId,
+        name,
+        format: 'wav',
+        maxDurationSeconds: request.maxDurationSeconds,
+        maxSilenceSeconds: request.maxSilenceSeconds,
+        ifExists: 'overwrite',
+        beep: request.beep,
+        terminateOn: request.terminateOnPound ? '#' : 'none',
+      }),
+    );
+  }
+
+  async stopRecording(name: string): Promise<void> {
+    assertRecordingName(name);
+    try {
+      const client = this.requireClient();
+      await this.withTimeout(`stop recording ${name}`, () => client.recordings.stop({ recordingName: name }));
+    } catch (error) {
+      const e = this.translateError(error, `stop recording ${name}`);
+      if (e.code !== 'not-found') throw e; // over already
+    }
+  }
+
+  /** ARI `GET /recordings/stored/{name}/file`: plain HTTP, which ari-client's swagger layer would garble. */
+  async fetchRecording(name: string): Promise<Uint8Array> {
+    assertRecordingName(name);
+    const url = `${this.options.url.replace(/\/+$/, '')}/ari/recordings/stored/${name}/file`;
+    const auth = Buffer.from(`${this.options.user}:${this.options.password()}`).toString('base64');
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { authorization: `Basic ${auth}` },
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw new PbxError('pbx-failure', `fetch recording ${name}: ${describe(error)}`);
+    }
+    if (res.status === 404) throw new PbxError('not-found', `fetch recording ${name}: not found`);
+    if (!res.ok)
+      throw new PbxError('pbx-failure', `fetch recording ${name}: Asterisk answered ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async deleteRecording(name: string): Promise<void> {
+    assertRecordingName(name);
+    try {
+      const client = this.requireClient();
+      await this.withTimeout(`delete recording ${name}`, () =>
+        client.recordings.deleteStored({ recordingName: name }),
+      );
+    } catch (error) {
+      const e = this.translateError(error, `delete recording ${name}`);
+      if (e.code !== 'not-found') throw e;
+    }
+  }
+
   async listOwned(): Promise<{ legIds: string[]; bridgeIds: string[] }> {
     const app = await this.call(`list ${this.options.app}`, (c) =>
       c.applications.get({ applicationName: this.options.app }),
     );
     return { legIds: [...(app.channel_ids ?? [])], bridgeIds: [...(app.bridge_ids ?? [])] };
+  }
+
+  // --- trunks: ARI push configuration (res_pjsip objects in sorcery's memory wizard) ---------
+
+  /**
+   * Push the trunk's auth, AOR and endpoint with `PUT /asterisk/config/dynamic/res_pjsip/...`.
+   * Asterisk keeps them in the memory wizard asterisk/etc/sorcery.conf gives res_pjsip, so they
+   * work at once and vanish on an Asterisk restart (the engine pushes again on `connected`).
+   */
+  async applyTrunk(trunk: PbxTrunk): Promise<void> {
+    const objects = pjsipTrunkObjects(trunk);
+    const transport = `transport-${trunk.transport}`;
+    const found = await this.config('GET', 'transport', transport);
+    if (found === 404) {
+      throw new PbxError(
+        'invalid-request',
+        `trunk ${trunk.name}: Asterisk has no ${transport}; define it in pjsip.conf (asterisk/etc) or pick another transport`,
+      );
+    }
+    for (const object of objects) await this.config('PUT', object.type, object.id, object.fields);
+    if (!objects.some((o) => o.type === 'auth')) {
+      await this.config('DELETE', 'auth', pjsipAuthId(trunk.name)); // credentials were removed
+    }
+  }
+
+  async removeTrunk(name: string): Promise<void> {
+    await this.config('DELETE', 'endpoint', name);
+    await this.config('DELETE', 'aor', name);
+    await this.config('DELETE', 'auth', pjsipAuthId(name));
+  }
+
+  /** One ARI dynamic-configuration request; returns 404 for "no such object" (GET, DELETE). */
+  private async config(
+    method: 'GET' | 'PUT' | 'DELETE',
+    type: PjsipObject['type'] | 'transport',
+    id: string,
+    fields?: PjsipObject['fields'],
+  ): Promise<number> {
+    this.requireClient();
+    const what = `${method} res_pjsip ${type} ${id}`;
+    const url = `${this.options.url.replace(/\/+$/, '')}/ari/asterisk/config/dynamic/res_pjsip/${type}/${encodeURIComponent(id)}`;
+    const basic = Buffer.from(`${this.options.user}:${this.options.password()}`).toString('base64');
+    let res: Response;
+    try {
+      res = await this.withTimeout(what, () =>
+        fetch(url, {
+          method,
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+          body: fields ? JSON.stringify({ fields }) : undefined,
+        }),
+      );
+    } catch (error) {
+      throw error instanceof PbxError ? error : new PbxError('pbx-failure', `${what}: ${describe(error)}`);
+    }
+    // The body of a PUT echoes the object, secrets included: read it only to show an error.
+    if (res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return res.status;
+    }
+    if (res.status === 404 && method !== 'PUT') return 404;
+    const text = (await res.text().catch(() => ''))
+      .slice(0, 300)
+      .replace(/"password"[^,}]*/g, '"password":"[secret]"');
+    if (res.status === 403 || res.status === 404) {
+      throw new PbxError(
+        'invalid-request',
+        `${what}: Asterisk refused (${res.status} ${text}); res_pjsip needs a memory wizard in sorcery.conf ` +
+          '(asterisk/etc/sorcery.conf) and the ARI user must not be read-only',
+      );
+    }
+    if (res.status === 400)
+      throw new PbxError('invalid-request', `${what}: Asterisk refused a field (${text})`);
+    throw new PbxError('pbx-failure', `${what}: Asterisk answered ${res.status} ${text}`);
   }
 
   // --- connection supervision --------------------------------------------------------
@@ -298,6 +441,21 @@ export class AriPbxAdapter implements PbxPort {
         const target = event.playback.target_uri ?? '';
         const legId = target.startsWith('channel:') ? target.slice('channel:'.length) : undefined;
         this.link.emit({ type: 'playback-finished', playbackId: event.playback.id, legId, at });
+        return;
+      }
+      case 'RecordingFinished':
+      case 'RecordingFailed': {
+        const recording = event.recording;
+        if (!recording?.name) return;
+        const target = recording.target_uri ?? '';
+        const legId = target.startsWith('channel:') ? target.slice('channel:'.length) : undefined;
+        if (event.type === 'RecordingFinished') {
+          const durationMs = typeof recording.duration === 'number' ? recording.duration * 1000 : null;
+          this.link.emit({ type: 'recording-finished', name: recording.name, legId, durationMs, at });
+        } else {
+          const reason = recording.cause ?? 'recording failed';
+          this.link.emit({ type: 'recording-failed', name: recording.name, legId, reason, at });
+        }
         return;
       }
       default:

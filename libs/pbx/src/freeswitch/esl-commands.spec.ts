@@ -8,6 +8,8 @@ import {
   describeEslTarget,
   parseEslUrl,
   playbackTarget,
+  buildRecordCommand,
+  recordingPath,
 } from './esl-commands';
 
 const LEG = '0b7e8c1e-4a57-4d43-9d0e-6f3c2f9a1b2c';
@@ -136,6 +138,12 @@ describe('playback', () => {
     );
   });
 
+  it('plays a URL through mod_http_cache', () => {
+    expect(playbackTarget('url:http://127.0.0.1:3000/api/media/voicemail/abc.wav')).toBe(
+      'http_cache://http://127.0.0.1:3000/api/media/voicemail/abc.wav',
+    );
+  });
+
   it('plays recordings from the recordings directory', () => {
     expect(playbackTarget('recording:vm-1')).toBe('${recordings_dir}/vm-1.wav');
     expect(playbackTarget('recording:vm-1.mp3', { recordingsDir: '/srv/rec/' })).toBe('/srv/rec/vm-1.mp3');
@@ -185,6 +193,36 @@ describe('leg and bridge commands', () => {
 
   it.each(['a,b', 'a@b', 'a b', '-both', 'a:b'])('refuses the bridge id %j', (bridgeId) => {
     expect(refusal(() => buildJoinConferenceCommand(LEG, bridgeId, 'phonebank')).code).toBe(
+      'invalid-request',
+    );
+  });
+});
+
+describe('recording', () => {
+  const request = {
+    name: 'vmrec-a1-1',
+    maxDurationSeconds: 120,
+    maxSilenceSeconds: 5,
+    beep: true,
+    terminateOnPound: true,
+  };
+
+  it('records in an inline dialplan that beeps, records until # or silence, and parks again', () => {
+    expect(buildRecordCommand('leg-1', request, { recordingsDir: '/srv/rec' })).toBe(
+      "uuid_transfer leg-1 'set:phonebank_handled=true,set:playback_terminators=#,set:phonebank_recording=vmrec-a1-1," +
+        "playback:tone_stream://L=1;%(250,0,1000),record:/srv/rec/vmrec-a1-1.wav 120 200 5,park' inline",
+    );
+    expect(recordingPath('vmrec-a1-1')).toBe('${recordings_dir}/vmrec-a1-1.wav');
+  });
+
+  it('refuses unsafe names, limits and directories', () => {
+    expect(refusal(() => buildRecordCommand('leg-1', { ...request, name: '../x' })).code).toBe(
+      'invalid-request',
+    );
+    expect(refusal(() => buildRecordCommand('leg-1', { ...request, maxDurationSeconds: 0 })).code).toBe(
+      'invalid-request',
+    );
+    expect(refusal(() => buildRecordCommand('leg-1', request, { recordingsDir: "/srv/it's" })).code).toBe(
       'invalid-request',
     );
   });

@@ -1,5 +1,6 @@
-import { isE164 } from '../dial-string';
-import { PbxError, type HangupReason, type OriginateRequest } from '../pbx.port';
+import { isDialedNumber, isE164 } from '../dial-string';
+import { assertRecordingName, parsePbxMedia } from '../media';
+import { PbxError, type HangupReason, type OriginateRequest, type RecordRequest } from '../pbx.port';
 
 /**
  * Building FreeSWITCH event-socket commands from the engine's requests. ESL is a line
@@ -25,7 +26,6 @@ export const HANDLED_VARIABLE = 'phonebank_handled';
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const TRUNK = /^[A-Za-z0-9_-]{1,64}$/;
 const APP_ARG = /^[A-Za-z0-9_.:@+#*-]{0,128}$/;
-const MEDIA = /^(sound|recording):([A-Za-z0-9_\-/.]+)$/;
 const PLAYBACK_TARGET = /^[^\s{}]+$/;
 
 /** A leg, bridge or playback id as it may appear in a command (UUIDs and the engine's own ids). */
@@ -98,8 +98,15 @@ export function buildOriginateCommand(request: OriginateRequest): string {
   if (typeof request.number !== 'string' || !isE164(request.number)) {
     throw new PbxError('invalid-request', 'the number is not in E.164 form (+ and digits)');
   }
-  if (typeof request.callerId !== 'string' || !isE164(request.callerId)) {
-    throw new PbxError('invalid-request', 'the caller ID is not in E.164 form (+ and digits)');
+  if (request.dialedNumber !== undefined && !isDialedNumber(request.dialedNumber)) {
+    throw new PbxError(
+      'invalid-request',
+      'the dialed number may hold only digits, * and # (and a leading +)',
+    );
+  }
+  // E.164, or the digits a trunk's caller-ID format asks for.
+  if (typeof request.callerId !== 'string' || !/^\+?[1-9][0-9]{6,14}$/.test(request.callerId)) {
+    throw new PbxError('invalid-request', 'the caller ID is not a number (E.164, or its digits)');
   }
   const timeout = request.ringTimeoutSeconds;
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) {
@@ -124,7 +131,7 @@ export function buildOriginateCommand(request: OriginateRequest): string {
     ...args.map((arg, i) => `${ARG_VARIABLE_PREFIX}${i}=${arg}`),
   ];
   return assertOneLine(
-    `originate {${variables.join(',')}}sofia/gateway/${request.trunk}/${request.number} &park()`,
+    `originate {${variables.join(',')}}sofia/gateway/${request.trunk}/${request.dialedNumber ?? request.number} &park()`,
   );
 }
 
@@ -149,19 +156,20 @@ export const DEFAULT_SOUNDS: Readonly<Record<string, string>> = {
 };
 export const DEFAULT_RECORDINGS_DIR = '${recordings_dir}';
 
-/** What the playback application plays for `sound:NAME` or `recording:NAME`. */
+/**
+ * What the playback application plays for `sound:NAME`, `recording:NAME` or `url:URL`
+ * (fetched and cached by mod_http_cache: `http_cache://URL`).
+ */
 export function playbackTarget(media: string, options: PlaybackOptions = {}): string {
-  const m = typeof media === 'string' ? MEDIA.exec(media) : null;
-  if (!m || media.includes('..') || m[2].startsWith('/')) {
-    throw new PbxError('invalid-request', `not a playable media name: ${JSON.stringify(media)}`);
-  }
-  const [, kind, name] = m;
+  const parsed = parsePbxMedia(media);
   let target: string;
-  if (kind === 'sound') {
-    target = options.sounds?.[name] ?? DEFAULT_SOUNDS[name] ?? name;
+  if (parsed.kind === 'sound') {
+    target = options.sounds?.[parsed.name] ?? DEFAULT_SOUNDS[parsed.name] ?? parsed.name;
+  } else if (parsed.kind === 'url') {
+    target = `http_cache://${parsed.url}`;
   } else {
-    const dir = (options.recordingsDir ?? DEFAULT_RECORDINGS_DIR).replace(/\/+$/, '');
-    target = `${dir}/${name}${/\.[A-Za-z0-9]+$/.test(name) ? '' : '.wav'}`;
+    const name = parsed.name;
+    target = `${recordingsDirOf(options)}/${name}${/\.[A-Za-z0-9]+$/.test(name) ? '' : '.wav'}`;
   }
   // `${name}` channel-variable expansions are allowed; any other brace or space is not.
   if (!PLAYBACK_TARGET.test(target.replace(/\$\{[A-Za-z0-9_]+\}/g, 'x'))) {
@@ -181,6 +189,53 @@ export function buildPlayCommand(legId: string, playbackId: string, target: stri
   return assertOneLine(
     `uuid_broadcast ${legId} playback::{${PLAYBACK_ID_PARAM}=${playbackId}}${target} aleg`,
   );
+}
+
+function recordingsDirOf(options: PlaybackOptions): string {
+  return (options.recordingsDir ?? DEFAULT_RECORDINGS_DIR).replace(/\/+$/, '');
+}
+
+/** Where a recording made by `record` is written on the FreeSWITCH host. */
+export function recordingPath(name: string, options: PlaybackOptions = {}): string {
+  return `${recordingsDirOf(options)}/${assertRecordingName(name)}.wav`;
+}
+
+/** Channel variable naming the recording a leg is making (copied into RECORD_STOP). */
+export const RECORDING_VARIABLE = 'phonebank_recording';
+
+/**
+ * Record a leg with the `record` application: the leg is transferred to an inline dialplan
+ * (like the bridge commands) that beeps, records to the recordings directory until # (when
+ * asked), the silence limit (threshold 200, in seconds of silence) or the length limit, and
+ * parks the leg again. The quoted inline dialplan keeps the record arguments one token.
+ */
+export function buildRecordCommand(
+  legId: string,
+  request: RecordRequest,
+  options: PlaybackOptions = {},
+): string {
+  assertEslId('leg', legId);
+  const path = recordingPath(request.name, options);
+  const max = request.maxDurationSeconds;
+  const silence = request.maxSilenceSeconds;
+  if (!Number.isInteger(max) || max < 1 || max > 3600) {
+    throw new PbxError('invalid-request', 'maxDurationSeconds must be a whole number from 1 to 3600');
+  }
+  if (!Number.isInteger(silence) || silence < 0 || silence > 60) {
+    throw new PbxError('invalid-request', 'maxSilenceSeconds must be a whole number from 0 to 60');
+  }
+  if (!PLAYBACK_TARGET.test(path.replace(/\$\{[A-Za-z0-9_]+\}/g, 'x')) || path.includes("'")) {
+    throw new PbxError('invalid-request', 'the recordings directory has spaces, quotes or braces');
+  }
+  const steps = [
+    `set:${HANDLED_VARIABLE}=true`,
+    `set:playback_terminators=${request.terminateOnPound ? '#' : 'none'}`,
+    `set:${RECORDING_VARIABLE}=${request.name}`,
+    ...(request.beep ? [`playback:${DEFAULT_SOUNDS.beep}`] : []),
+    `record:${path} ${max}${silence > 0 ? ` 200 ${silence}` : ''}`,
+    'park',
+  ];
+  return assertOneLine(`uuid_transfer ${legId} '${steps.join(',')}' inline`);
 }
 
 const KILL_CAUSE: Record<HangupReason, string> = {

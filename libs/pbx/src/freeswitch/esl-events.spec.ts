@@ -24,6 +24,22 @@ function channelEvent(name: string, extra: Record<string, string> = {}): EslHead
 }
 
 describe('translateEslEvent', () => {
+  it('RECORD_STOP of a recording the engine named is recording-finished', () => {
+    const event = channelEvent('RECORD_STOP', {
+      variable_phonebank_recording: 'vmrec-a-1',
+      variable_record_ms: '4200',
+      'Record-File-Path': '/srv/rec/vmrec-a-1.wav',
+    });
+    expect(translateEslEvent(event, AT)).toEqual({
+      type: 'recording-finished',
+      name: 'vmrec-a-1',
+      legId: LEG,
+      durationMs: 4200,
+      at: AT,
+    });
+    expect(translateEslEvent(channelEvent('RECORD_STOP'), AT)).toBeUndefined();
+  });
+
   it.each(['CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA'])('%s of an outbound leg is leg-ringing', (name) => {
     expect(translateEslEvent(channelEvent(name), AT)).toEqual({ type: 'leg-ringing', legId: LEG, at: AT });
   });

@@ -5,6 +5,7 @@ import {
   MAX_APP_ARGS,
   OWNED_VARIABLE,
   PLAYBACK_ID_PARAM,
+  RECORDING_VARIABLE,
 } from './esl-commands';
 import { freeswitchHangupCause } from './esl-hangup-cause';
 
@@ -22,6 +23,7 @@ export const SUBSCRIBED_EVENTS = [
   'CHANNEL_EXECUTE_COMPLETE',
   'DTMF',
   'PLAYBACK_STOP',
+  'RECORD_STOP',
   'BACKGROUND_JOB',
   'HEARTBEAT',
   'CUSTOM',
@@ -70,6 +72,7 @@ export function playbackIdInArgument(data: string | undefined): string | undefin
  *   DTMF                                 → leg-dtmf
  *   CHANNEL_HANGUP_COMPLETE              → leg-ended     (Hangup-Cause → Q.850)
  *   PLAYBACK_STOP with our playback id   → playback-finished
+ *   RECORD_STOP of a recording we named  → recording-finished
  *   CHANNEL_EXECUTE_COMPLETE playback "FILE NOT FOUND" → playback-finished (no PLAYBACK_STOP comes)
  */
 export function translateEslEvent(headers: EslHeaders, at: Date = new Date()): PbxEvent | undefined {
@@ -111,6 +114,18 @@ export function translateEslEvent(headers: EslHeaders, at: Date = new Date()): P
     case 'PLAYBACK_STOP': {
       const playbackId = headers[PLAYBACK_ID_PARAM] ?? headers[`variable_${PLAYBACK_ID_PARAM}`];
       return playbackId ? { type: 'playback-finished', playbackId, legId, at } : undefined;
+    }
+    case 'RECORD_STOP': {
+      const name = headers[`variable_${RECORDING_VARIABLE}`];
+      if (!name) return undefined;
+      const ms = Number(headers['variable_record_ms']);
+      return {
+        type: 'recording-finished',
+        name,
+        legId,
+        durationMs: Number.isFinite(ms) && ms > 0 ? ms : null,
+        at,
+      };
     }
     case 'CHANNEL_EXECUTE_COMPLETE': {
       if (headers['Application'] !== 'playback') return undefined;

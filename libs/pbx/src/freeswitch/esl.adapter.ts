@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Connection, type Event as EslEvent } from 'modesl';
 import { PbxConnection, silentLogger, type PbxLogger } from '../pbx-connection';
-import { PbxError, type HangupReason, type OriginateRequest, type PbxEvent, type PbxPort } from '../pbx.port';
+import { assertRecordingName } from '../media';
+import {
+  PbxError,
+  type HangupReason,
+  type OriginateRequest,
+  type PbxEvent,
+  type PbxPort,
+  type PbxTrunk,
+  type RecordRequest,
+} from '../pbx.port';
+import { isTrunkName } from '../dial-string';
+import { sofiaGatewayXml } from './sofia-gateway';
 import {
   assertEslId,
   assertOneLine,
@@ -10,10 +23,12 @@ import {
   buildOriginateCommand,
   buildParkCommand,
   buildPlayCommand,
+  buildRecordCommand,
   describeEslTarget,
   OWNED_VARIABLE,
   parseEslUrl,
   playbackTarget,
+  recordingPath,
   type EslTarget,
 } from './esl-commands';
 import {
@@ -40,9 +55,21 @@ export interface EslAdapterOptions {
   livenessTimeoutMs?: number;
   /** mod_conference profile used for bridges (default `phonebank`, see freeswitch/autoload_configs). */
   conferenceProfile?: string;
+  /**
+   * Trunks managed in the product: a directory the sofia profile loads gateway files from,
+   * shared with the FreeSWITCH host (e.g. a volume mounted on its sip_profiles/external/).
+   * Unset: `applyTrunk` refuses with a message saying so.
+   */
+  gatewayDir?: string;
+  /** The sofia profile those gateways belong to (default `external`). */
+  sofiaProfile?: string;
   /** `sound:NAME` → playback target; unlisted names play NAME relative to FreeSWITCH's sound_prefix. */
   sounds?: Readonly<Record<string, string>>;
-  /** Directory of `recording:NAME` files on the FreeSWITCH host (default `${recordings_dir}`). */
+  /**
+   * Directory of `recording:NAME` files on the FreeSWITCH host (default `${recordings_dir}`).
+   * `fetchRecording` and `deleteRecording` need it to be an absolute path this host shares
+   * with FreeSWITCH (same machine or a shared volume): ESL itself cannot move files.
+   */
   recordingsDir?: string;
 }
 
@@ -95,6 +122,8 @@ export class EslPbxAdapter implements PbxPort {
   private readonly playbacks = new Map<string, string>();
   /** Recently finished playbacks, so a late duplicate is not reported twice. */
   private readonly finishedPlaybacks = new Set<string>();
+  /** Recordings started and not yet stopped: recording name → leg id. */
+  private readonly recordings = new Map<string, string>();
   /** Bridges created and not destroyed. A conference exists in FreeSWITCH only while it has members. */
   private readonly bridges = new Set<string>();
 
@@ -241,6 +270,89 @@ export class EslPbxAdapter implements PbxPort {
     const legId = this.playbacks.get(playbackId);
     if (!legId) return; // finished already, or never ours: nothing to stop
     await this.apiOk(`uuid_break ${legId}`, `stop playback ${playbackId}`, { goneIsOk: true });
+  }
+
+  async record(legId: string, request: RecordRequest): Promise<void> {
+    const command = buildRecordCommand(legId, request, { recordingsDir: this.options.recordingsDir });
+    await this.apiOk(command, `record ${legId} as ${request.name}`);
+    this.recordings.set(request.name, legId);
+  }
+
+  async stopRecording(name: string): Promise<void> {
+    assertRecordingName(name);
+    const legId = this.recordings.get(name);
+    if (!legId) return; // over already, or never ours
+    // The record application ends on a break, like playback; the leg then parks.
+    await this.apiOk(`uuid_break ${legId}`, `stop recording ${name}`, { goneIsOk: true });
+  }
+
+  async fetchRecording(name: string): Promise<Uint8Array> {
+    const path = this.localRecordingPath(name, 'fetch');
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new PbxError('not-found', `fetch recording ${name}: not found`);
+      }
+      throw new PbxError('pbx-failure', `fetch recording ${name}: ${describe(error)}`);
+    }
+  }
+
+  async deleteRecording(name: string): Promise<void> {
+    const path = this.localRecordingPath(name, 'delete');
+    await unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT')
+        throw new PbxError('pbx-failure', `delete recording ${name}: ${describe(error)}`);
+    });
+  }
+
+  private localRecordingPath(name: string, what: string): string {
+    const dir = this.options.recordingsDir;
+    if (!dir || !dir.startsWith('/') || dir.includes('${')) {
+      throw new PbxError(
+        'invalid-request',
+        `${what} recording ${name}: set the FreeSWITCH adapter's recordingsDir to an absolute directory this host shares with FreeSWITCH`,
+      );
+    }
+    return recordingPath(name, { recordingsDir: dir });
+  }
+
+  // --- trunks: sofia gateways written to the profile's gateway directory, then a rescan -----
+
+  async applyTrunk(trunk: PbxTrunk): Promise<void> {
+    const xml = sofiaGatewayXml(trunk); // validates every value first
+    const { dir, profile } = this.gatewaySettings(trunk.name);
+    this.requireConnection();
+    const file = join(dir, `${trunk.name}.xml`);
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    // 0600: the file holds the trunk's password.
+    await writeFile(tmp, xml, { mode: 0o600 });
+    await rename(tmp, file);
+    // A changed gateway is only re-read once it is gone; "no such gateway" is fine.
+    await this.api(`sofia profile ${profile} killgw ${trunk.name}`, `remove gateway ${trunk.name}`);
+    await this.apiOk(`sofia profile ${profile} rescan`, `rescan sofia profile ${profile}`);
+  }
+
+  async removeTrunk(name: string): Promise<void> {
+    const { dir, profile } = this.gatewaySettings(name);
+    await unlink(join(dir, `${name}.xml`)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+    await this.api(`sofia profile ${profile} killgw ${name}`, `remove gateway ${name}`);
+  }
+
+  private gatewaySettings(name: string): { dir: string; profile: string } {
+    if (!isTrunkName(name))
+      throw new PbxError('invalid-request', `not a trunk name: ${JSON.stringify(name)}`);
+    const profile = this.options.sofiaProfile ?? 'external';
+    if (!isTrunkName(profile)) throw new PbxError('invalid-request', 'not a sofia profile name');
+    if (!this.options.gatewayDir) {
+      throw new PbxError(
+        'invalid-request',
+        'FreeSWITCH trunks need a gateway directory shared with FreeSWITCH (the adapter option gatewayDir); see freeswitch/README.md',
+      );
+    }
+    return { dir: this.options.gatewayDir, profile };
   }
 
   async listOwned(): Promise<{ legIds: string[]; bridgeIds: string[] }> {
@@ -407,6 +519,7 @@ export class EslPbxAdapter implements PbxPort {
       if (this.entered.has(translated.legId)) return;
       this.entered.add(translated.legId);
     }
+    if (translated.type === 'recording-finished') this.recordings.delete(translated.name);
     if (translated.type === 'playback-finished') {
       if (this.finishedPlaybacks.has(translated.playbackId)) return;
       this.playbacks.delete(translated.playbackId);
@@ -444,6 +557,7 @@ export class EslPbxAdapter implements PbxPort {
     this.rang.delete(legId);
     this.entered.delete(legId);
     for (const [playbackId, leg] of this.playbacks) if (leg === legId) this.playbacks.delete(playbackId);
+    for (const [name, leg] of this.recordings) if (leg === legId) this.recordings.delete(name);
     const gone = new PbxError('not-found', `leg ${legId} hung up`);
     for (const w of [...this.memberWaiters]) {
       if (w.legId === legId) {

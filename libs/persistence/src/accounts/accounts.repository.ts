@@ -210,6 +210,8 @@ export interface SurveyAnswerRow {
   voterId: string;
   questionId: string;
   tag: string;
+  /** The group the answer puts the voter in (from the project's survey), if any. */
+  group?: string | null;
 }
 
 /**
@@ -246,5 +248,15 @@ export async function saveSurveyAnswers(
      WHERE v.id = s.voter_id AND NOT (v.tags @> s.tags)`,
     [input.attemptId, input.now],
   );
+  const grouped = input.answers.filter((a) => a.group);
+  if (grouped.length > 0) {
+    await db.query(
+      `UPDATE voters v SET groups = (SELECT array_agg(DISTINCT g ORDER BY g) FROM unnest(v.groups || s.groups) g), updated_at = $3
+       FROM (SELECT x.voter_id, array_agg(DISTINCT x.grp) groups FROM unnest($1::bigint[], $2::text[]) AS x(voter_id, grp)
+             WHERE x.voter_id IN (SELECT voter_id FROM survey_answers WHERE attempt_id = $4) GROUP BY x.voter_id) s
+       WHERE v.id = s.voter_id AND NOT (v.groups @> s.groups)`,
+      [grouped.map((a) => a.voterId), grouped.map((a) => a.group), input.now, input.attemptId],
+    );
+  }
   return saved.length;
 }

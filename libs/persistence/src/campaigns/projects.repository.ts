@@ -105,19 +105,21 @@ export async function updateProject(
   db: Db,
   campaignId: string,
   projectId: string,
-  patch: Partial<ProjectInput>,
+  patch: Partial<ProjectInput> & { archived?: boolean },
 ): Promise<ProjectRow> {
   const r = await one<Raw>(
     db,
-    `UPDATE projects SET name = coalesce($3, name), time_zone = coalesce($4, time_zone),
+    // A CTE, so the driver answers the updated row (a bare UPDATE answers [rows, count]).
+    `WITH u AS (UPDATE projects SET name = coalesce($3, name), time_zone = coalesce($4, time_zone),
        hours_start = coalesce($5, hours_start), hours_end = coalesce($6, hours_end), weekdays = coalesce($7::smallint[], weekdays),
        caller_id = CASE WHEN $8::boolean THEN $9 ELSE caller_id END,
        caller_id_verified_at = CASE WHEN $8::boolean AND $9 IS DISTINCT FROM caller_id THEN NULL ELSE caller_id_verified_at END,
        attempt_limit = CASE WHEN $10::boolean THEN $11::int ELSE attempt_limit END,
        requeue_delay_minutes = CASE WHEN $12::boolean THEN $13::int ELSE requeue_delay_minutes END,
        birthday_mode = coalesce($14, birthday_mode), allow_voicemail_to_cells = coalesce($15, allow_voicemail_to_cells),
-       script = coalesce($16, script), survey_questions = coalesce($17::jsonb, survey_questions)
-     WHERE id = $2 AND campaign_id = $1 RETURNING *`,
+       script = coalesce($16, script), survey_questions = coalesce($17::jsonb, survey_questions),
+       archived_at = CASE WHEN $18::boolean IS NULL THEN archived_at WHEN $18 THEN coalesce(archived_at, now()) END
+     WHERE id = $2 AND campaign_id = $1 RETURNING *) SELECT * FROM u`,
     [
       campaignId,
       projectId,
@@ -136,6 +138,7 @@ export async function updateProject(
       patch.allowVoicemailToCells ?? null,
       patch.script ?? null,
       patch.surveyQuestions ? JSON.stringify(patch.surveyQuestions) : null,
+      patch.archived ?? null,
     ],
   );
   if (!r) throw new QueueError('NOT_FOUND', 'project not found');
@@ -241,7 +244,7 @@ export async function voterProfile(
   const v = await one<Record<string, unknown>>(
     db,
     `SELECT v.id, v.external_id, v.first_name, v.middle_name, v.last_name, v.address_line1, v.address_line2, v.city,
-            trim(v.state) AS state, v.zip, to_char(v.birthday, 'YYYY-MM-DD') AS birthday, v.time_zone, v.tags, v.notes,
+            trim(v.state) AS state, v.zip, to_char(v.birthday, 'YYYY-MM-DD') AS birthday, v.time_zone, v.tags, v.groups, v.notes,
        coalesce((SELECT json_agg(json_build_object('id', p.id, 'e164', p.e164, 'status', p.status, 'lineType', p.line_type,
                    'accuracyScore', p.accuracy_score, 'attempts', p.attempts, 'wrongNumber', vp.wrong_number,
                    'dnc', p.status = 'dnc' OR EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = p.campaign_id AND d.e164 = p.e164)

@@ -3,7 +3,8 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn
 export interface SurveyQuestion {
   id: string;
   text: string;
-  answers: { label: string; tag: string }[];
+  /** Each answer's tag is saved on the voter; with `group`, the voter also joins that group. */
+  answers: { label: string; tag: string; group?: string }[];
 }
 
 @Entity('projects')

@@ -17,6 +17,8 @@ export class VoterEntity {
   @Column('text', { name: 'time_zone', nullable: true }) timeZone!: string | null;
   @Column('integer', { name: 'calling_zone_id' }) callingZoneId!: number;
   @Column('text', { array: true, default: '{}' }) tags!: string[];
+  /** Named groups the voter belongs to (set by survey answers). */
+  @Column('text', { array: true, default: '{}' }) groups!: string[];
   @Column('text', { nullable: true }) notes!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;

@@ -346,7 +346,7 @@ export async function importVotersCsv(
           buffer = '';
         }
         if (batchRows >= BATCH_ROWS) await flushBatch();
-        if (result.rows % 50_000 === 0) progress('parsing', gate.bytes);
+        if (result.rows % 10_000 === 0) progress('parsing', gate.bytes);
       }
     } catch (err) {
       if (err instanceof NotUtf8Error) report({ line: err.line, message: err.message });

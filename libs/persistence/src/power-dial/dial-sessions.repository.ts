@@ -128,17 +128,29 @@ export async function saveDialSessionState(
   );
 }
 
+/**
+ * Set (a leg joined at `connectedAt`) or clear (null: the leg hung up at `at`) the session's
+ * volunteer leg. Each leg is also kept in `dial_session_legs` with its connect and disconnect
+ * times, for volunteer hours in the reports; a leg left open is closed when the next one joins.
+ */
 export async function setVolunteerLeg(
   db: Db,
   id: string,
   legId: string | null,
   connectedAt: Date | null,
+  at?: Date,
 ): Promise<void> {
-  await db.query(`UPDATE dial_sessions SET volunteer_leg_id = $2, leg_connected_at = $3 WHERE id = $1`, [
-    id,
-    legId,
-    connectedAt,
-  ]);
+  await db.query(
+    `WITH s AS (
+       UPDATE dial_sessions SET volunteer_leg_id = $2, leg_connected_at = $3 WHERE id = $1 RETURNING id
+     ), closed AS (
+       UPDATE dial_session_legs SET disconnected_at = greatest(connected_at, coalesce($4, $3, now()))
+       WHERE session_id = $1 AND disconnected_at IS NULL RETURNING id
+     )
+     INSERT INTO dial_session_legs (session_id, leg_id, connected_at)
+     SELECT s.id, $2, $3 FROM s WHERE $2::text IS NOT NULL AND $3::timestamptz IS NOT NULL`,
+    [id, legId, connectedAt, at ?? null],
+  );
 }
 
 /** Record a wrong PIN from `caller`; returns how many it has made in the window. */
@@ -213,7 +225,8 @@ export async function campaignRateMillicentsPerMinute(db: Db, campaignId: string
 
 /**
  * Append a usage entry for a session's volunteer leg and remember how much that leg has been
- * charged, in one transaction (append-only ledger; amounts are negative for usage).
+ * charged, in one transaction (append-only ledger; amounts are negative for usage). `at` is the
+ * engine's clock at metering (the entry's time in the reports); the database's clock without it.
  */
 export async function chargeSessionUsage(
   db: Db,
@@ -221,14 +234,15 @@ export async function chargeSessionUsage(
   campaignId: string,
   millicents: number,
   reason: string,
+  at?: Date,
 ): Promise<void> {
   if (millicents <= 0) return;
   await db.query(
     `WITH charged AS (
        UPDATE dial_sessions SET billed_millicents = billed_millicents + $3 WHERE id = $1 RETURNING id
      )
-     INSERT INTO credit_ledger (campaign_id, amount_cents, reason, session_ref)
-     SELECT $2, -($3::numeric / 1000), $4, $1::text FROM charged`,
-    [sessionId, campaignId, millicents, reason],
+     INSERT INTO credit_ledger (campaign_id, amount_cents, reason, session_ref, created_at)
+     SELECT $2, -($3::numeric / 1000), $4, $1::text, coalesce($5::timestamptz, now()) FROM charged`,
+    [sessionId, campaignId, millicents, reason, at ?? null],
   );
 }

@@ -150,9 +150,16 @@ export async function applyOutcome(db: Db, input: ApplyOutcomeInput): Promise<Ap
     }
 
     if (effects.addToCampaignDnc) {
+      // Joins the campaign's list with who recorded it, and the change is audited like staff's (issue 6).
       await tx.query(
-        `INSERT INTO campaign_dnc (campaign_id, e164, source, added_at) VALUES ($1, $2, 'outcome', $3) ON CONFLICT DO NOTHING`,
-        [attempt.campaign_id, attempt.e164, input.now],
+        `WITH listed AS (
+           INSERT INTO campaign_dnc (campaign_id, e164, source, reason, added_by, added_at)
+           VALUES ($1, $2, 'outcome', 'call outcome: do not call', $4, $3) ON CONFLICT DO NOTHING RETURNING e164
+         )
+         INSERT INTO dnc_audit (campaign_id, e164, action, source, reason, user_id, user_name, created_at)
+         SELECT $1, listed.e164, 'add', 'outcome', 'call outcome: do not call', $4, (SELECT name FROM users WHERE id = $4), $3
+         FROM listed`,
+        [attempt.campaign_id, attempt.e164, input.now, input.userId ?? null],
       );
     }
     let installFlagged = false;

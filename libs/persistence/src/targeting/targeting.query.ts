@@ -10,6 +10,8 @@ export interface TargetFilter {
   tagsAny?: string[];
   tagsAll?: string[];
   tagsNone?: string[];
+  /** Voters in any of these groups (set by survey answers). */
+  groupsAny?: string[];
   minAge?: number;
   maxAge?: number;
   /** Birthdays from..to as MM-DD, inclusive (wraps over New Year when from > to). */
@@ -45,6 +47,7 @@ export function buildVoterFilter(
   if (f.tagsAny?.length) c.push(`v.tags && ${add(f.tagsAny)}::text[]`);
   if (f.tagsAll?.length) c.push(`v.tags @> ${add(f.tagsAll)}::text[]`);
   if (f.tagsNone?.length) c.push(`NOT (v.tags && ${add(f.tagsNone)}::text[])`);
+  if (f.groupsAny?.length) c.push(`v.groups && ${add(f.groupsAny)}::text[]`);
   if (f.minAge !== undefined)
     c.push(`v.birthday <= ${add(today)}::date - make_interval(years => ${add(f.minAge)})`);
   if (f.maxAge !== undefined)

@@ -15,6 +15,7 @@
  */
 export type {
   AcceptInvitationRequest,
+  AccountRole,
   ApiErrorBody,
   CallClientEvents,
   CallServerEvents,

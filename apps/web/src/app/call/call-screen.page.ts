@@ -326,6 +326,8 @@ export class CallScreenPage {
   /** Power dialing: a pushed view naming a call the screen does not show yet loads its voters. */
   private async followView(view: PowerView, notice: CallSessionNotice | null): Promise<void> {
     if (notice?.kind === 'queue-empty') this.notice.set('No numbers to call right now.');
+    if (notice?.kind === 'waiting-for-line') this.notice.set('All lines are busy: waiting for a free line…');
+    if (notice?.kind === 'line-unavailable') this.notice.set(notice.message);
     const attemptId = view.call?.attemptId;
     if (!attemptId || attemptId === this.state().phone?.attemptId || this.loadingAttempt === attemptId)
       return;

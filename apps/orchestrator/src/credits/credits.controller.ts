@@ -1,0 +1,65 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { systemClock } from '@phonebank/domain';
+import { creditLedger, creditSummary, topUpCredits } from '@phonebank/persistence';
+import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { QueueErrorFilter } from '../queue-api/queue-error.filter';
+import { LedgerQueryDto } from '../dnc/dnc.dto';
+import { TopUpDto } from './credits.dto';
+
+type User = AuthedRequest['user'];
+
+/**
+ * Prepaid credits (SPEC §6): balance, rate and the append-only ledger for campaign staff;
+ * top-ups by admins only. Always the signed-in user's campaign.
+ */
+@ApiTags('credits')
+@ApiBearerAuth()
+@Controller('credits')
+@UseGuards(BearerAuthGuard)
+@Roles('admin', 'organizer')
+@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+@UseFilters(QueueErrorFilter)
+export class CreditsController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Balance, rate per minute and the minutes of power dialing it buys' })
+  summary(@CurrentUser() user: User) {
+    return creditSummary(this.ds, user.campaignId, systemClock.now());
+  }
+
+  @Get('ledger')
+  @ApiOperation({ summary: 'The ledger (top-ups and power-dialing usage), newest first' })
+  ledger(@CurrentUser() user: User, @Query() q: LedgerQueryDto) {
+    return creditLedger(this.ds, user.campaignId, {
+      kind: q.kind,
+      page: q.page ?? 1,
+      pageSize: q.pageSize ?? 50,
+    });
+  }
+
+  @Post('top-ups')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add prepaid credit (admins only); the entry can never be changed' })
+  topUp(@CurrentUser() user: User, @Body() dto: TopUpDto) {
+    return topUpCredits(this.ds, {
+      campaignId: user.campaignId,
+      amountCents: dto.amountCents,
+      reason: dto.reason,
+      userId: user.id,
+      now: systemClock.now(),
+    });
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { SessionAuthGuard } from '../auth/session-auth.guard';
+import { ReportsController } from './reports.controller';
+
+/** Reports for campaign staff (issue 6). Needs a TypeORM `DataSource` provider in scope. */
+@Module({
+  controllers: [ReportsController],
+  providers: [SessionAuthGuard],
+})
+export class ReportsModule {}

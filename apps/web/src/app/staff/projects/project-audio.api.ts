@@ -1,0 +1,154 @@
+import { Injectable, inject, signal, type OnDestroy } from '@angular/core';
+import { io, type Socket } from 'socket.io-client';
+import { ApiClient } from '../../api/api.client';
+import { ApiError, apiErrorFrom } from '../../api/api-error';
+import type {
+  CallerIdStatus,
+  ProjectAudioServerEvents,
+  VoicemailStatus,
+} from '../../../../../../libs/contracts/src/project-audio.contract';
+
+export type {
+  CallerIdStatus,
+  VoicemailStatus,
+} from '../../../../../../libs/contracts/src/project-audio.contract';
+
+const enc = encodeURIComponent;
+
+/** A project's caller-ID verification and voicemail message (campaign staff only). */
+@Injectable({ providedIn: 'root' })
+export class ProjectAudioApi {
+  private readonly http = inject(ApiClient);
+
+  callerId(projectId: string): Promise<CallerIdStatus> {
+    return this.http.get(`/api/projects/${enc(projectId)}/caller-id`, 'load the caller ID');
+  }
+
+  verify(projectId: string, callerId: string): Promise<CallerIdStatus> {
+    return this.http.post(
+      `/api/projects/${enc(projectId)}/caller-id/verifications`,
+      { callerId },
+      'start the verification call',
+    );
+  }
+
+  cancelVerification(projectId: string): Promise<CallerIdStatus> {
+    return this.http.post(
+      `/api/projects/${enc(projectId)}/caller-id/verifications/cancel`,
+      {},
+      'cancel the verification call',
+    );
+  }
+
+  voicemail(projectId: string): Promise<VoicemailStatus> {
+    return this.http.get(`/api/projects/${enc(projectId)}/voicemail`, 'load the voicemail recording');
+  }
+
+  callToRecord(projectId: string, phone: string): Promise<VoicemailStatus> {
+    return this.http.post(`/api/projects/${enc(projectId)}/voicemail/calls`, { phone }, 'call your phone');
+  }
+
+  cancelRecordingCall(projectId: string): Promise<VoicemailStatus> {
+    return this.http.post(`/api/projects/${enc(projectId)}/voicemail/calls/cancel`, {}, 'cancel the call');
+  }
+
+  removeVoicemail(projectId: string): Promise<VoicemailStatus> {
+    return this.http.request(
+      'DELETE',
+      `/api/projects/${enc(projectId)}/voicemail`,
+      undefined,
+      'remove the recording',
+    );
+  }
+
+  /** Sends the file as it is; the server checks and converts it. */
+  async upload(projectId: string, file: File): Promise<VoicemailStatus> {
+    const action = 'upload the recording';
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'Content-Type': file.type || 'application/octet-stream',
+    };
+    const xsrf = readCookie('XSRF-TOKEN');
+    if (xsrf) headers['X-XSRF-TOKEN'] = xsrf;
+    let response: Response;
+    try {
+      response = await fetch(`/api/projects/${enc(projectId)}/voicemail/file?name=${enc(file.name)}`, {
+        method: 'PUT',
+        headers,
+        credentials: 'same-origin',
+        body: file,
+      });
+    } catch {
+      throw new ApiError(0, `Could not reach the server to ${action}. Check your connection and try again.`);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw apiErrorFrom(response.status, body, action);
+    return body as VoicemailStatus;
+  }
+}
+
+/**
+ * The live status of one project's calls: the orchestrator pushes `project.caller-id` and
+ * `project.voicemail` to its campaign's staff on the Socket.IO connection (cookie-authenticated)
+ * on every change of a verification or recording call. Nothing is polled.
+ */
+@Injectable()
+export class ProjectAudioSocket implements OnDestroy {
+  private socket: Socket<ProjectAudioServerEvents, Record<string, never>> | null = null;
+  readonly callerId = signal<CallerIdStatus | null>(null);
+  readonly voicemail = signal<VoicemailStatus | null>(null);
+  readonly live = signal(false);
+
+  /** `onReconnect` reloads what may have changed while the socket was away. */
+  connect(projectId: string, onReconnect: () => void): void {
+    this.disconnect();
+    const socket: Socket<ProjectAudioServerEvents, Record<string, never>> = io({
+      path: '/socket.io',
+      withCredentials: true,
+      transports: ['websocket'],
+    });
+    let connectedBefore = false;
+    socket.on('connect', () => {
+      this.live.set(true);
+      if (connectedBefore) onReconnect();
+      connectedBefore = true;
+    });
+    socket.on('disconnect', () => this.live.set(false));
+    socket.on('project.caller-id', (status) => {
+      if (status.projectId === projectId) this.callerId.set(status);
+    });
+    socket.on('project.voicemail', (status) => {
+      if (status.projectId === projectId) this.voicemail.set(status);
+    });
+    this.socket = socket;
+  }
+
+  disconnect(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  ngOnDestroy(): void {
+    this.disconnect();
+  }
+}
+
+function readCookie(name: string): string | null {
+  const match = document.cookie.split('; ').find((part) => part.startsWith(`${name}=`));
+  return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
+}
+
+/** "+12125552000" → "(212) 555-2000"; other numbers as they are. */
+export function formatPhone(e164: string): string {
+  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
+}
+
+/** What a staff member types ("(202) 555-0143", "202.555.0143", "+44 20 …") as E.164, or null. */
+export function toE164(typed: string): string | null {
+  const digits = typed.replace(/[\s().-]/g, '');
+  if (/^\+[1-9]\d{7,14}$/.test(digits)) return digits;
+  if (/^1?[2-9]\d{9}$/.test(digits)) return `+1${digits.slice(-10)}`;
+  return null;
+}
