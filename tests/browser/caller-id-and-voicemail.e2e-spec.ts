@@ -8,11 +8,9 @@
 import { join } from 'node:path';
 import { loadConfig } from '@phonebank/config';
 import type { PbxPort } from '@phonebank/pbx';
-import { createUser, setPasswordHash } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import { newCampaign, newProject } from '../../libs/persistence/src/testing/factories';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { CallerIdModule } from '../../apps/orchestrator/src/caller-id/caller-id.module';
 import { GatewayModule } from '../../apps/orchestrator/src/gateway/gateway.module';
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
@@ -31,6 +29,7 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'verify the number first';
@@ -82,13 +81,16 @@ describe('caller ID and voicemail pages in the browser (SIPp phone, pushed statu
     });
     await eventually('ARI connection', () => running.app.get<PbxPort>(PBX_PORT).isConnected(), 15_000);
     const campaign = await newCampaign(db.ds, { name: 'Verify and record' });
-    const { user } = await createUser(db.ds, {
-      campaignId: campaign.id,
-      role: 'organizer',
-      name: 'Olive Organizer',
-      email: 'olive@example.org',
-    });
-    await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
+    await createLoginUser(
+      db.ds,
+      {
+        campaignId: campaign.id,
+        role: 'organizer',
+        name: 'Olive Organizer',
+        email: 'olive@example.org',
+      },
+      PASSWORD,
+    );
     projectId = (await newProject(db.ds, campaign.id, { name: 'Get out the vote' })).id;
     browser = await launchBrowser({ width: 1100, height: 900 });
     await logIn(browser.page, running.baseUrl, 'olive@example.org', PASSWORD);

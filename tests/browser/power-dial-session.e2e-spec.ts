@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '@phonebank/config';
 import type { PbxPort } from '@phonebank/pbx';
-import { appendCredit, createUser, one, setPasswordHash } from '@phonebank/persistence';
+import { appendCredit, createUser, one } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import { newCampaign, newProject, newVoters, target } from '../../libs/persistence/src/testing/factories';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { GatewayModule } from '../../apps/orchestrator/src/gateway/gateway.module';
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
 import { PowerDialModule } from '../../apps/orchestrator/src/power-dial/power-dial.module';
@@ -31,6 +30,7 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'dial in and call them all';
@@ -69,17 +69,15 @@ describe('power dialing by phone in the browser (SIPp volunteer and voter, pushe
 
     const campaign = await newCampaign(db.ds, { name: 'Sam for Senate' });
     await appendCredit(db.ds, { campaignId: campaign.id, amountCents: 10_000, reason: 'test top-up' });
-    const { user, apiToken } = await createUser(db.ds, {
-      campaignId: campaign.id,
-      role: 'volunteer',
-      name: 'Pat Power',
-      email: 'pat@example.org',
-    });
+    const { user, apiToken } = await createLoginUser(
+      db.ds,
+      { campaignId: campaign.id, role: 'volunteer', name: 'Pat Power', email: 'pat@example.org' },
+      PASSWORD,
+    );
     ownerToken = apiToken;
     strangerToken = (
       await createUser(db.ds, { campaignId: campaign.id, role: 'volunteer', name: 'Other One' })
     ).apiToken;
-    await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
     const project = await newProject(db.ds, campaign.id, {
       name: 'Power hour',
       callerId: '+15557654321',

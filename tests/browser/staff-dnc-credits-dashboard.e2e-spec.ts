@@ -10,14 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '@phonebank/config';
-import {
-  chargeSessionUsage,
-  createUser,
-  insertDialSession,
-  one,
-  setPasswordHash,
-} from '@phonebank/persistence';
+import { chargeSessionUsage, insertDialSession, one } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import {
   newCampaign,
@@ -27,7 +20,6 @@ import {
   target,
 } from '../../libs/persistence/src/testing/factories';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { QueueApiModule } from '../../apps/orchestrator/src/queue-api/queue-api.module';
 import { DncModule } from '../../apps/orchestrator/src/dnc/dnc.module';
 import { CreditsModule } from '../../apps/orchestrator/src/credits/credits.module';
@@ -42,6 +34,8 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  configWithoutPbx,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -80,10 +74,7 @@ describe('DNC, credits and the live dashboard in the browser (issue 6)', () => {
   beforeAll(async () => {
     assertPrerequisites();
     db = await createTestDatabase('pb_browser_dnc');
-    const config = loadConfig({
-      ASTERISK_ARI_URL: 'http://127.0.0.1:9',
-      ASTERISK_ARI_PASSWORD: 'not-used-in-this-test',
-    });
+    const config = configWithoutPbx();
     running = await startOrchestrator({
       config,
       databaseUrl: db.url,
@@ -92,13 +83,16 @@ describe('DNC, credits and the live dashboard in the browser (issue 6)', () => {
     baseUrl = running.baseUrl;
     const campaign = await newCampaign(db.ds, { name: 'Sam for Senate' });
     ids.campaign = campaign.id;
-    const { user } = await createUser(db.ds, {
-      campaignId: campaign.id,
-      role: 'admin',
-      name: 'Ada Admin',
-      email: adminEmail,
-    });
-    await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
+    await createLoginUser(
+      db.ds,
+      {
+        campaignId: campaign.id,
+        role: 'admin',
+        name: 'Ada Admin',
+        email: adminEmail,
+      },
+      PASSWORD,
+    );
     const volunteer = await newUser(db.ds, campaign.id, 'volunteer');
     ids.volunteerToken = volunteer.token;
     ids.volunteerId = volunteer.id;
@@ -246,7 +240,7 @@ describe('DNC, credits and the live dashboard in the browser (issue 6)', () => {
     await page.getByLabel('Note (invoice, transfer…)').fill('Invoice 1042');
     await page.getByRole('button', { name: 'Add credit' }).click();
     await page.getByRole('status').getByText('Added $50.00. The balance is now $49.942.').waitFor();
-    await expect(page.locator('[data-figure="balance"]').textContent()).resolves.toBe('$49.942');
+    await until('the new balance', () => page.locator('[data-figure="balance"]').textContent(), '$49.942');
     const ledger = await rowTexts(page, 'Credit ledger');
     expect(ledger).toHaveLength(2);
     expect(ledger[0]).toMatch(/Top-up\s+\$50\.00\s+Invoice 1042 — by Ada Admin/);

@@ -9,12 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '@phonebank/config';
-import { createUser, one, rows, setPasswordHash } from '@phonebank/persistence';
+import { one, rows } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import { newCampaign } from '../../libs/persistence/src/testing/factories';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { QueueApiModule } from '../../apps/orchestrator/src/queue-api/queue-api.module';
 import { StaffApiModule } from '../../apps/orchestrator/src/staff-api/staff-api.module';
 import {
@@ -25,6 +23,8 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  configWithoutPbx,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -63,10 +63,7 @@ describe('staff pages for projects and voters in the browser (issue 6)', () => {
   beforeAll(async () => {
     assertPrerequisites();
     db = await createTestDatabase('pb_browser_staff');
-    const config = loadConfig({
-      ASTERISK_ARI_URL: 'http://127.0.0.1:9',
-      ASTERISK_ARI_PASSWORD: 'not-used-in-this-test',
-    });
+    const config = configWithoutPbx();
     running = await startOrchestrator({
       config,
       databaseUrl: db.url,
@@ -75,13 +72,16 @@ describe('staff pages for projects and voters in the browser (issue 6)', () => {
     baseUrl = running.baseUrl;
     const campaign = await newCampaign(db.ds, { name: 'Sam for Senate' });
     campaignId = campaign.id;
-    const { user } = await createUser(db.ds, {
-      campaignId,
-      role: 'organizer',
-      name: 'Olive Organizer',
-      email: organizerEmail,
-    });
-    await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
+    await createLoginUser(
+      db.ds,
+      {
+        campaignId,
+        role: 'organizer',
+        name: 'Olive Organizer',
+        email: organizerEmail,
+      },
+      PASSWORD,
+    );
     files = mkdtempSync(join(tmpdir(), 'phonebank-staff-'));
     writeFileSync(join(files, 'voters.csv'), [HEADER, ...BAD_ROWS].join('\n') + '\n');
     writeFileSync(join(files, 'voters-fixed.csv'), [HEADER, ...GOOD_ROWS].join('\n') + '\n');

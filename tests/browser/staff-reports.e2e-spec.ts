@@ -9,13 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { loadConfig } from '@phonebank/config';
 import {
   chargeSessionUsage,
-  createUser,
   insertDialSession,
   saveSurveyAnswers,
-  setPasswordHash,
   setVolunteerLeg,
 } from '@phonebank/persistence';
 import { chargeDueSoFar } from '@phonebank/domain';
@@ -30,8 +27,8 @@ import {
   target,
 } from '../../libs/persistence/src/testing/factories';
 import { applyOutcome } from '../../libs/persistence/src/queue/apply-outcome.command';
+import { eventually } from '../support/eventually';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { QueueApiModule } from '../../apps/orchestrator/src/queue-api/queue-api.module';
 import { ReportsModule } from '../../apps/orchestrator/src/reports/reports.module';
 import {
@@ -43,6 +40,8 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  configWithoutPbx,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -71,10 +70,7 @@ describe('staff reports in the browser (issue 6)', () => {
   beforeAll(async () => {
     assertPrerequisites();
     db = await createTestDatabase('pb_browser_reports');
-    const config = loadConfig({
-      ASTERISK_ARI_URL: 'http://127.0.0.1:9',
-      ASTERISK_ARI_PASSWORD: 'not-used-in-this-test',
-    });
+    const config = configWithoutPbx();
     running = await startOrchestrator({
       config,
       databaseUrl: db.url,
@@ -84,13 +80,16 @@ describe('staff reports in the browser (issue 6)', () => {
 
     const ds = db.ds;
     const campaign = await newCampaign(ds, { name: 'Sam for Senate' });
-    const { user } = await createUser(ds, {
-      campaignId: campaign.id,
-      role: 'organizer',
-      name: 'Rita',
-      email,
-    });
-    await setPasswordHash(ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
+    await createLoginUser(
+      ds,
+      {
+        campaignId: campaign.id,
+        role: 'organizer',
+        name: 'Rita',
+        email,
+      },
+      PASSWORD,
+    );
     const volunteer = await newUser(ds, campaign.id, 'volunteer');
     const project = await newProject(ds, campaign.id, {
       name: 'Weekend persuasion',
@@ -190,7 +189,10 @@ describe('staff reports in the browser (issue 6)', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
 
-    await expect(page.getByLabel('Project', { exact: true }).inputValue()).resolves.not.toBe('');
+    // The project list loads after the page: wait for the first project to be chosen.
+    await eventually('a project chosen', async () =>
+      (await page.getByLabel('Project', { exact: true }).inputValue()) !== '' ? true : undefined,
+    );
     await page.getByLabel('From', { exact: true }).fill(from);
     await page.getByLabel('To (included)', { exact: true }).fill(to);
     await page.getByRole('button', { name: 'Show report' }).click();

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '@phonebank/config';
-import { createUser, one, setPasswordHash } from '@phonebank/persistence';
+import { one } from '@phonebank/persistence';
 import { createTestDatabase, type TestDatabase } from '../../libs/persistence/src/testing/test-database';
 import {
   claim,
@@ -19,7 +19,6 @@ import {
   target,
 } from '../../libs/persistence/src/testing/factories';
 import { AuthModule } from '../../apps/orchestrator/src/auth/auth.module';
-import { PasswordHasher } from '../../apps/orchestrator/src/auth/password.hasher';
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
 import { TrunksModule } from '../../apps/orchestrator/src/trunks/trunks.module';
 import type { PbxPort } from '@phonebank/pbx';
@@ -34,6 +33,7 @@ import {
   startOrchestrator,
   type Browser,
   type RunningApp,
+  createLoginUser,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -74,8 +74,7 @@ describe('the Telecom page in the browser (issue 6)', () => {
     baseUrl = running.baseUrl;
     await eventually('ARI connection', () => running.app.get<PbxPort>(PBX_PORT).isConnected(), 15_000);
     campaignId = (await newCampaign(db.ds, { name: 'Sam for Senate' })).id;
-    const { user } = await createUser(db.ds, { campaignId, role: 'telecom', name: 'Tess Telecom', email });
-    await setPasswordHash(db.ds, user.id, await new PasswordHasher().hash(PASSWORD), new Date());
+    await createLoginUser(db.ds, { campaignId, role: 'telecom', name: 'Tess Telecom', email }, PASSWORD);
     volunteerToken = (await newUser(db.ds, campaignId, 'volunteer')).token;
     browser = await launchBrowser({ width: 1280, height: 900 });
     await logIn(browser.page, baseUrl, email, PASSWORD);

@@ -47,7 +47,7 @@ export class OrchestratorHarness {
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config.databasePoolSize),
         PowerDialModule,
         ...modules,
       ],

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sipp } from './sipp';
-import { dtmfPcap } from './volunteer-phone';
+import { dtmfTyper } from './volunteer-phone';
 
 /** What the phone does once it answered, in order. */
 export type PhoneStep =
@@ -26,20 +26,14 @@ const SPEECH = '/usr/share/sip-tester/g711a.pcap';
  * RFC 4733 DTMF, then talks and types as planned. Either side may hang up.
  */
 export function answeringPhoneScenario(plan: PhonePlan, dir: string): string {
-  let position = 0;
+  const type = dtmfTyper(dir);
   const steps = plan.steps
     .map((step) => {
       if ('wait' in step) return `  <pause milliseconds="${step.wait}" />`;
       if ('talk' in step) {
         return `  <nop><action><exec play_pcap_audio="${SPEECH}" /></action></nop>\n  <pause milliseconds="8500" />`;
       }
-      return [...step.type]
-        .map((digit) => {
-          position += 1;
-          const file = dtmfPcap(dir, digit, position);
-          return `  <nop><action><exec play_pcap_audio="${file}" /></action></nop>\n  <pause milliseconds="250" />`;
-        })
-        .join('\n');
+      return type(step.type);
     })
     .join('\n');
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>

@@ -46,21 +46,31 @@ export function dtmfPcap(dir: string, digit: string, position: number): string {
 }
 
 /**
+ * SIPp scenario lines that type digits by RFC 4733 DTMF, 250 ms apart. The typer counts every
+ * digit it typed, so each gets its own pcap numbered after the previous one (see dtmfPcap).
+ */
+export function dtmfTyper(dir: string): (digits: Iterable<string>) => string {
+  let position = 0;
+  return (digits) =>
+    [...digits]
+      .map((digit) => {
+        position += 1;
+        const file = dtmfPcap(dir, digit, position);
+        return `  <nop><action><exec play_pcap_audio="${file}" /></action></nop>\n  <pause milliseconds="250" />`;
+      })
+      .join('\n');
+}
+
+/**
  * A SIPp scenario for a volunteer who dials in to the campaign's dial-in number, types the
  * PIN(s) by RFC 4733 DTMF, and stays on the line. Either side may hang up: the scenario
  * ends cleanly on Asterisk's BYE, or sends its own BYE when holdMs runs out.
  */
 export function volunteerScenario(plan: VolunteerCallPlan, dir: string): string {
-  let position = 0;
+  const type = dtmfTyper(dir);
   const typing = plan.pins
     .map((pin, i) => {
-      const digits = [...pin, '#']
-        .map((d) => {
-          position += 1;
-          const file = dtmfPcap(dir, d, position);
-          return `  <nop><action><exec play_pcap_audio="${file}" /></action></nop>\n  <pause milliseconds="250" />`;
-        })
-        .join('\n');
+      const digits = type([...pin, '#']);
       const wait = i < plan.pins.length - 1 ? `\n  <pause milliseconds="${plan.retryMs ?? 3000}" />` : '';
       return digits + wait;
     })

@@ -12,6 +12,8 @@ export interface AppConfig {
   dataDir: string;
   /** Undefined: start the embedded PostgreSQL under dataDir. */
   databaseUrl?: Secret;
+  /** Connections this instance keeps to PostgreSQL (the claim, outcomes, session records, …). */
+  databasePoolSize: number;
   pbx: AsteriskConfig | FreeswitchConfig;
   dialing: {
     /** The engine's own no-answer limit (SPEC §3: 60 s). */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     },
     dataDir,
     databaseUrl: databaseUrl ? new Secret(databaseUrl) : undefined,
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 20, 2, 500),
     pbx,
     dialing: {
       ringTimeoutSeconds: r.int('RING_TIMEOUT_SECONDS', 60, 5, 300),

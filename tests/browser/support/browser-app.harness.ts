@@ -11,8 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { AppConfig } from '@phonebank/config';
+import { loadConfig, type AppConfig } from '@phonebank/config';
 import type { Clock } from '@phonebank/domain';
+import { createUser, setPasswordHash, type Db } from '@phonebank/persistence';
+import { PasswordHasher } from '../../../apps/orchestrator/src/auth/password.hasher';
 import { AppConfigModule } from '../../../apps/orchestrator/src/config/config.module';
 import { DatabaseModule } from '../../../apps/orchestrator/src/database/database.module';
 import { CLOCK } from '../../../apps/orchestrator/src/power-dial/clock.provider';
@@ -165,4 +167,23 @@ export function daytimeZone(now = new Date()): string {
     if (hour >= 10 && hour <= 18) return zone;
   }
   return 'UTC';
+}
+
+/** The configuration of a test that places no call: the ARI address is never reached. */
+export function configWithoutPbx(): AppConfig {
+  return loadConfig({
+    ASTERISK_ARI_URL: 'http://127.0.0.1:9',
+    ASTERISK_ARI_PASSWORD: 'not-used-in-this-test',
+  });
+}
+
+/** A user who logs in with `password` (as after an accepted invitation); also has an API token. */
+export async function createLoginUser(
+  db: Db,
+  input: Parameters<typeof createUser>[1],
+  password: string,
+): ReturnType<typeof createUser> {
+  const created = await createUser(db, input);
+  await setPasswordHash(db, created.user.id, await new PasswordHasher().hash(password), new Date());
+  return created;
 }

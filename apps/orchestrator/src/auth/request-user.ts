@@ -48,3 +48,35 @@ export async function authenticate(
   if (token && token.length <= 200) return findUserByApiToken(ds, token);
   return undefined;
 }
+
+/** The socket part a handshake authentication reads. */
+interface Handshake {
+  handshake: { auth?: Record<string, unknown>; headers: { cookie?: string; authorization?: string } };
+}
+
+/**
+ * Socket.IO middleware: authenticates the handshake with the same `authenticate` as HTTP (the
+ * login session cookie, or an API token in `auth.token`). A user of a campaign goes on to
+ * `admit`, which fills the socket's data, or answers the error code that refuses it
+ * (UNAUTHENTICATED without a user, UNAVAILABLE when the check itself failed).
+ */
+export function authenticateHandshake<S extends Handshake>(
+  ds: DataSource,
+  admit: (socket: S, user: UserRow & { campaignId: string }) => string | undefined,
+): (socket: S, next: (error?: Error) => void) => void {
+  return (socket, next) => {
+    const auth = socket.handshake.auth ?? {};
+    authenticate(ds, {
+      cookie: socket.handshake.headers.cookie,
+      authorization: socket.handshake.headers.authorization,
+      token: typeof auth.token === 'string' ? auth.token : undefined,
+    })
+      .then((user) => {
+        if (!user?.campaignId) return next(new Error('UNAUTHENTICATED'));
+        const refused = admit(socket, user as UserRow & { campaignId: string });
+        if (refused) return next(new Error(refused));
+        next();
+      })
+      .catch(() => next(new Error('UNAVAILABLE')));
+  };
+}

@@ -7,7 +7,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@phonebank/config';
 import {
@@ -35,64 +34,79 @@ import {
   type CallerIdVerificationRow,
   type UserRow,
 } from '@phonebank/persistence';
-import type { PbxEvent, PbxPort } from '@phonebank/pbx';
+import type { PbxPort } from '@phonebank/pbx';
 import type {
   CallerIdStatus,
   CallerIdVerificationJson,
 } from '../../../../libs/contracts/src/project-audio.contract';
 import { APP_CONFIG } from '../config/config.module';
 import { PBX_PORT } from '../pbx/pbx.module';
-import { PromptPlayer } from '../project-calls/prompt-player';
 import { ProjectCallError } from '../project-calls/project-call.errors';
+import {
+  insertUnlessRunning,
+  StaffCalls,
+  type StaffCall,
+  type StaffCallCommand,
+  type StaffCallEvent,
+  type StaffCallUpdate,
+} from '../project-calls/staff-calls';
 
 type StaffUser = UserRow & { campaignId: string };
 
-/** After the last prompt of a finished call, hang up even if the PBX never says it ended. */
-const GOODBYE_LIMIT_MS = 20_000;
+type LiveVerification = StaffCall<CallerIdVerificationState>;
+/** The events and commands of the machine that are its own (the rest are every staff call's). */
+type OwnEvent = Exclude<CallerIdVerificationEvent, StaffCallEvent>;
+type OwnCommand = Exclude<CallerIdVerificationCommand, StaffCallCommand>;
+type VerificationCalls = StaffCalls<
+  CallerIdVerificationState,
+  OwnEvent,
+  OwnCommand,
+  LiveVerification,
+  CallerIdStatus
+>;
 
-interface LiveVerification {
-  id: string;
-  campaignId: string;
-  projectId: string;
-  userId: string;
-  state: CallerIdVerificationState;
-  startedAt: Date;
-  queue: Promise<unknown>;
-  ringTimer?: NodeJS.Timeout;
-  codeTimer?: NodeJS.Timeout;
-  goodbyeTimer?: NodeJS.Timeout;
-}
-
-export interface CallerIdUpdate {
-  campaignId: string;
-  status: CallerIdStatus;
-}
+export type CallerIdUpdate = StaffCallUpdate<CallerIdStatus>;
 
 /**
  * Caller-ID verification calls (SPEC §4): the pure machine in libs/domain decides; this service
- * places the call through the project's trunk, feeds it PBX events and timers, carries out its
- * commands, keeps each stage in PostgreSQL (compare-and-set) and announces every change. The
- * map of live calls is a cache of the calls this orchestrator places.
+ * places the call through the project's trunk (the shared staff call lifecycle feeds it PBX
+ * events and timers), carries out its own commands, keeps each stage in PostgreSQL
+ * (compare-and-set) and announces every change. The live calls are a cache of the calls this
+ * orchestrator places.
  */
 @Injectable()
 export class CallerIdVerificationService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('CallerId');
-  private readonly live = new Map<string, LiveVerification>();
-  private readonly updates = new EventEmitter();
-  private readonly prompts: PromptPlayer;
-  private unsubscribe?: () => void;
+  private readonly calls: VerificationCalls;
 
   constructor(
     private readonly db: DataSource,
-    @Inject(PBX_PORT) private readonly pbx: PbxPort,
+    @Inject(PBX_PORT) pbx: PbxPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.prompts = new PromptPlayer(pbx, 'cid');
-    this.updates.setMaxListeners(0);
+    this.calls = new StaffCalls<
+      CallerIdVerificationState,
+      OwnEvent,
+      OwnCommand,
+      LiveVerification,
+      CallerIdStatus
+    >(pbx, this.logger, {
+      label: 'verification',
+      promptPrefix: 'cid',
+      transition: transitionCallerIdVerification,
+      isFinished: isVerificationFinished,
+      changed: (before, after) =>
+        before.stage !== after.stage ||
+        before.wrongTries !== after.wrongTries ||
+        before.failure !== after.failure,
+      save: (v, fromStage) => saveCallerIdVerification(this.db, v.id, fromStage, v.state),
+      execute: (v, command) => this.execute(v, command),
+      load: (campaignId, projectId) => this.load(campaignId, projectId),
+    });
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.pbx.onEvent((event) => this.onPbxEvent(event));
+    this.calls.attach();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -101,21 +115,17 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
-    for (const v of this.live.values()) this.clearTimers(v);
+    this.calls.close();
   }
 
   onUpdate(listener: (update: CallerIdUpdate) => void): () => void {
-    this.updates.on('update', listener);
-    return () => this.updates.off('update', listener);
+    return this.calls.onUpdate(listener);
   }
 
   // --- staff requests ------------------------------------------------------------------
 
-  async status(user: StaffUser, projectId: string): Promise<CallerIdStatus> {
-    const status = await this.load(user.campaignId, projectId);
-    if (!status) throw new ProjectCallError('NOT_FOUND', 'project not found');
-    return status;
+  status(user: StaffUser, projectId: string): Promise<CallerIdStatus> {
+    return this.calls.status(user.campaignId, projectId);
   }
 
   /**
@@ -129,7 +139,7 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
     const now = new Date();
     if (await useVerifiedCallerId(this.db, user.campaignId, projectId, callerId, now)) {
       this.logger.log(`project ${projectId}: reuses caller ID ${callerId}, verified before by its campaign`);
-      return this.announce(user.campaignId, projectId);
+      return this.calls.announce(user.campaignId, projectId);
     }
     const trunk = await one<{ trunk: string | null }>(this.db, `SELECT trunk FROM projects WHERE id = $1`, [
       projectId,
@@ -139,8 +149,8 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
       { callerId, code: newVerificationCode((n) => randomInt(n)), maxTries: DEFAULT_VERIFICATION_TRIES },
       now,
     );
-    try {
-      const row = await insertCallerIdVerification(this.db, {
+    const row = await insertUnlessRunning(
+      insertCallerIdVerification(this.db, {
         id,
         campaignId: user.campaignId,
         projectId,
@@ -149,49 +159,20 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
         maxTries: state.maxTries,
         requestedBy: user.id,
         now,
-      });
-      if (!row) throw new ProjectCallError('NOT_FOUND', 'project not found');
-    } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
-        throw new ProjectCallError(
-          'CONFLICT',
-          'a verification call is already running for this project; wait or cancel it',
-        );
-      }
-      throw error;
-    }
-    const v: LiveVerification = {
-      id,
-      campaignId: user.campaignId,
-      projectId,
-      userId: user.id,
-      state,
-      startedAt: now,
-      queue: Promise.resolve(),
-    };
-    this.live.set(id, v);
+      }),
+      'a verification call is already running for this project; wait or cancel it',
+    );
+    if (!row) throw new ProjectCallError('NOT_FOUND', 'project not found');
+    const v = this.calls.open({ id, campaignId: user.campaignId, projectId, userId: user.id, state });
     this.logger.log(`verification ${id}: calling ${callerId} for project ${projectId}`);
-    const status = await this.announce(user.campaignId, projectId);
-    try {
-      await this.pbx.originate({
-        legId: id,
-        trunk: trunk?.trunk ?? this.config.dialing.defaultTrunk,
-        number: callerId,
-        // The number is not verified yet: the call shows the campaign's dial-in number.
-        callerId: this.config.dialing.dialInNumber,
-        ringTimeoutSeconds: this.config.dialing.ringTimeoutSeconds + 5,
-        appArgs: ['caller-id-verification', id],
-      });
-      v.ringTimer = setTimeout(
-        () => void this.feed(v, { type: 'ring-timeout' }),
-        this.config.dialing.ringTimeoutSeconds * 1000,
-      );
-    } catch (error) {
-      this.logger.warn(`verification ${id}: the call could not be placed: ${describe(error)}`);
-      await this.feed(v, { type: 'call-ended', cause: { q850: 0, text: 'originate refused' } });
-      return this.status(user, projectId);
-    }
-    return status;
+    return this.calls.place(v, {
+      trunk: trunk?.trunk ?? this.config.dialing.defaultTrunk,
+      number: callerId,
+      // The number is not verified yet: the call shows the campaign's dial-in number.
+      callerId: this.config.dialing.dialInNumber,
+      ringTimeoutSeconds: this.config.dialing.ringTimeoutSeconds,
+      app: 'caller-id-verification',
+    });
   }
 
   async cancel(user: StaffUser, projectId: string): Promise<CallerIdStatus> {
@@ -210,11 +191,7 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
   private async cancelRunning(projectId: string): Promise<boolean> {
     const running = await runningCallerIdVerification(this.db, projectId);
     if (!running) return false;
-    const v = this.live.get(running.id);
-    if (v) {
-      await this.feed(v, { type: 'cancel' });
-      return true;
-    }
+    if (await this.calls.cancel(running.id)) return true;
     await saveCallerIdVerification(this.db, running.id, running.stage, {
       stage: 'failed',
       stageEnteredAt: new Date(),
@@ -224,71 +201,13 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
     return true;
   }
 
-  private feed(v: LiveVerification, event: CallerIdVerificationEvent): Promise<void> {
-    const run = v.queue.then(() => this.apply(v, event));
-    v.queue = run.catch((error: unknown) =>
-      this.logger.error(`verification ${v.id}: ${event.type} failed: ${describe(error)}`),
-    );
-    return v.queue as Promise<void>;
-  }
-
-  private async apply(v: LiveVerification, event: CallerIdVerificationEvent): Promise<void> {
-    const before = v.state;
-    const t = transitionCallerIdVerification(before, event, new Date());
-    if (t.ignored) return;
-    v.state = t.state;
-    const stageChanged =
-      before.stage !== t.state.stage ||
-      before.wrongTries !== t.state.wrongTries ||
-      before.failure !== t.state.failure;
-    if (stageChanged) {
-      const saved = await saveCallerIdVerification(this.db, v.id, before.stage, t.state);
-      if (!saved) {
-        // Someone else ended it (a restart of another instance): stop following the call.
-        this.logger.warn(`verification ${v.id}: ended elsewhere; hanging up`);
-        this.drop(v);
-        await this.pbx.hangup(v.id).catch(() => undefined);
-        return;
-      }
-      if (t.state.stage !== before.stage) this.logger.log(`verification ${v.id}: ${t.state.stage}`);
-    }
-    for (const command of t.commands) {
-      try {
-        await this.execute(v, command);
-      } catch (error) {
-        this.logger.error(`verification ${v.id}: ${command.type} failed: ${describe(error)}`);
-      }
-    }
-    if (stageChanged) await this.announce(v.campaignId, v.projectId);
-    if (isVerificationFinished(v.state) && v.state.callEnded) this.drop(v);
-  }
-
-  private async execute(v: LiveVerification, c: CallerIdVerificationCommand): Promise<void> {
+  private async execute(v: LiveVerification, c: OwnCommand): Promise<void> {
     switch (c.type) {
-      case 'play':
-        if (c.thenHangUp) {
-          v.goodbyeTimer ??= setTimeout(
-            () => void this.pbx.hangup(v.id).catch(() => undefined),
-            GOODBYE_LIMIT_MS,
-          );
-        }
-        await this.prompts.play(v.id, c.media, () => {
-          if (c.thenHangUp) void this.pbx.hangup(v.id).catch(() => undefined);
-        });
-        return;
-      case 'stop-prompt':
-        await this.prompts.stop(v.id);
-        return;
       case 'start-code-timer':
-        if (v.codeTimer) clearTimeout(v.codeTimer);
-        v.codeTimer = setTimeout(() => void this.feed(v, { type: 'code-timeout' }), c.ms);
+        this.calls.startTimer(v, 'code', c.ms, { type: 'code-timeout' });
         return;
       case 'cancel-code-timer':
-        if (v.codeTimer) clearTimeout(v.codeTimer);
-        v.codeTimer = undefined;
-        return;
-      case 'hang-up':
-        await this.pbx.hangup(v.id);
+        this.calls.cancelTimer(v, 'code');
         return;
       case 'mark-verified': {
         const r = await markCallerIdVerified(this.db, {
@@ -307,52 +226,7 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
     }
   }
 
-  private onPbxEvent(event: PbxEvent): void {
-    if (event.type === 'playback-finished') {
-      this.prompts.onPlaybackFinished(event.playbackId, event.legId);
-      return;
-    }
-    if (!('legId' in event) || !event.legId) return;
-    const v = this.live.get(event.legId);
-    if (!v) return;
-    switch (event.type) {
-      case 'leg-ringing':
-        void this.feed(v, { type: 'ringing' });
-        return;
-      case 'leg-answered':
-        if (v.ringTimer) clearTimeout(v.ringTimer);
-        void this.feed(v, { type: 'answered' });
-        return;
-      case 'leg-dtmf':
-        void this.feed(v, { type: 'digit', digit: event.digit });
-        return;
-      case 'leg-ended':
-        this.prompts.forget(v.id);
-        void this.feed(v, { type: 'call-ended', cause: event.cause });
-        return;
-      default:
-        return;
-    }
-  }
-
-  private drop(v: LiveVerification): void {
-    this.clearTimers(v);
-    this.prompts.forget(v.id);
-    this.live.delete(v.id);
-  }
-
-  private clearTimers(v: LiveVerification): void {
-    for (const t of [v.ringTimer, v.codeTimer, v.goodbyeTimer]) if (t) clearTimeout(t);
-  }
-
   // --- views ------------------------------------------------------------------------------
-
-  private async announce(campaignId: string, projectId: string): Promise<CallerIdStatus> {
-    const status = await this.load(campaignId, projectId);
-    if (!status) throw new ProjectCallError('NOT_FOUND', 'project not found');
-    this.updates.emit('update', { campaignId, status } satisfies CallerIdUpdate);
-    return status;
-  }
 
   private async load(campaignId: string, projectId: string): Promise<CallerIdStatus | undefined> {
     const project = await projectCallerId(this.db, campaignId, projectId);
@@ -372,7 +246,7 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
   }
 
   private toJson(row: CallerIdVerificationRow): CallerIdVerificationJson {
-    const live = this.live.get(row.id);
+    const live = this.calls.get(row.id);
     // The live state is the freshest; the row is the truth once the call is gone.
     const state: CallerIdVerificationState = live?.state ?? {
       stage: row.stage,
@@ -399,8 +273,4 @@ export class CallerIdVerificationService implements OnModuleInit, OnApplicationB
       stageEnteredAt: state.stageEnteredAt.toISOString(),
     };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,31 +1,16 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CallerIdStatus } from '../../../../libs/contracts/src/project-audio.contract';
-import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { CurrentUser, type AuthedRequest } from '../queue-api/auth.guard';
 import { ProjectCallErrorFilter } from '../project-calls/project-call.errors';
 import { StartCallerIdVerificationDto } from './caller-id.dto';
 import { CallerIdVerificationService } from './caller-id-verification.service';
+import { Guarded } from '../auth/guarded.decorator';
 
 /** A project's caller ID for power dialing, accepted only once verified by a call (SPEC §4). */
 @ApiTags('projects')
-@ApiBearerAuth()
+@Guarded(ProjectCallErrorFilter, 'admin', 'organizer')
 @Controller('projects/:projectId/caller-id')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(ProjectCallErrorFilter)
 export class CallerIdController {
   constructor(private readonly verifications: CallerIdVerificationService) {}
 

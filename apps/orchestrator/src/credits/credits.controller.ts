@@ -1,22 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Post,
-  Query,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { systemClock } from '@phonebank/domain';
 import { creditLedger, creditSummary, topUpCredits } from '@phonebank/persistence';
-import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { LedgerQueryDto } from '../dnc/dnc.dto';
 import { TopUpDto } from './credits.dto';
+import { Guarded } from '../auth/guarded.decorator';
 
 type User = AuthedRequest['user'];
 
@@ -25,12 +16,8 @@ type User = AuthedRequest['user'];
  * top-ups by admins only. Always the signed-in user's campaign.
  */
 @ApiTags('credits')
-@ApiBearerAuth()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('credits')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(QueueErrorFilter)
 export class CreditsController {
   constructor(private readonly ds: DataSource) {}
 

@@ -1,9 +1,10 @@
-import { Controller, Get, Query, UseFilters, UseGuards, UsePipes, ValidationPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { CurrentUser, type AuthedRequest } from '../queue-api/auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { DashboardService } from './dashboard.service';
+import { Guarded } from '../auth/guarded.decorator';
 
 export class DashboardQueryDto {
   @ApiPropertyOptional({
@@ -21,12 +22,8 @@ export class DashboardQueryDto {
  * Socket.IO (namespace /dashboard), pushed on every change.
  */
 @ApiTags('dashboard')
-@ApiBearerAuth()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('dashboard')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(QueueErrorFilter)
 export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 

@@ -18,7 +18,7 @@ import {
   type DashboardServerEvents,
   type DashboardSnapshotJson,
 } from '../../../../libs/contracts/src/dnc-credits-dashboard.contract';
-import { authenticate } from '../auth/request-user';
+import { authenticateHandshake } from '../auth/request-user';
 import { DashboardService } from './dashboard.service';
 import type { DashboardSnapshot } from '@phonebank/persistence';
 
@@ -65,27 +65,20 @@ export class DashboardGateway implements OnGatewayInit, OnGatewayConnection, OnG
   ) {}
 
   afterInit(namespace: DashboardNamespace): void {
-    namespace.use((socket, next) => {
-      const auth = (socket.handshake.auth ?? {}) as DashboardHandshakeAuth;
-      authenticate(this.ds, {
-        cookie: socket.handshake.headers.cookie,
-        authorization: socket.handshake.headers.authorization,
-        token: typeof auth.token === 'string' ? auth.token : undefined,
-      })
-        .then((user) => {
-          if (!user?.campaignId) return next(new Error('UNAUTHENTICATED'));
-          if (!STAFF.has(user.role)) return next(new Error('FORBIDDEN'));
-          socket.data.user = user as SocketData['user'];
-          // An unknown zone counts as UTC (dayBounds says which zone it used).
-          socket.data.timeZone = dayBounds(
-            new Date(),
-            typeof auth.timeZone === 'string' ? auth.timeZone : 'UTC',
-          ).timeZone;
-          socket.data.unwatch = null;
-          next();
-        })
-        .catch(() => next(new Error('UNAVAILABLE')));
-    });
+    namespace.use(
+      authenticateHandshake(this.ds, (socket: DashboardSocket, user) => {
+        if (!STAFF.has(user.role)) return 'FORBIDDEN';
+        const auth = (socket.handshake.auth ?? {}) as DashboardHandshakeAuth;
+        socket.data.user = user;
+        // An unknown zone counts as UTC (dayBounds says which zone it used).
+        socket.data.timeZone = dayBounds(
+          new Date(),
+          typeof auth.timeZone === 'string' ? auth.timeZone : 'UTC',
+        ).timeZone;
+        socket.data.unwatch = null;
+        return undefined;
+      }),
+    );
     this.dashboard.onSnapshot((campaignId, timeZone, snapshot) =>
       this.namespace.local.to(dashboardRoom(campaignId, timeZone)).emit('dashboard.update', toJson(snapshot)),
     );

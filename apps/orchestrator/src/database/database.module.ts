@@ -8,7 +8,7 @@ import { createDataSource, runMigrations } from '@phonebank/persistence';
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, poolSize = 20): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -16,7 +16,7 @@ export class DatabaseModule {
           useFactory: () => ({}),
           dataSourceFactory: async () => {
             const logger = new Logger('Database');
-            const ds = createDataSource(databaseUrl, { applicationName: 'phonebank-orchestrator' });
+            const ds = createDataSource(databaseUrl, { applicationName: 'phonebank-orchestrator', poolSize });
             await ds.initialize();
             const ran = await runMigrations(ds);
             logger.log(ran.length ? `applied migrations: ${ran.join(', ')}` : 'schema is up to date');

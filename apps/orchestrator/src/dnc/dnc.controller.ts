@@ -1,19 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Post,
-  Query,
-  Req,
-  Res,
-  StreamableFile,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { systemClock } from '@phonebank/domain';
@@ -27,9 +13,10 @@ import {
   removeFromDnc,
   type DncActor,
 } from '@phonebank/persistence';
-import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { CurrentUser, type AuthedRequest } from '../queue-api/auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { DncChangeDto, DncImportQueryDto, ListQueryDto } from './dnc.dto';
+import { Guarded } from '../auth/guarded.decorator';
 
 type User = AuthedRequest['user'];
 const actor = (user: User): DncActor => ({ userId: user.id, userName: user.name });
@@ -54,12 +41,8 @@ async function* capped(body: AsyncIterable<Buffer>, max: number): AsyncGenerator
  * libs/persistence/src/dnc/campaign-dnc.command.ts.
  */
 @ApiTags('do not call')
-@ApiBearerAuth()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('dnc')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(QueueErrorFilter)
 export class DncController {
   constructor(private readonly ds: DataSource) {}
 

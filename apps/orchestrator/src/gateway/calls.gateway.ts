@@ -17,7 +17,7 @@ import type {
 } from '../../../../libs/contracts/src/call-screen.contract';
 import { SOCKET_PATH } from '../../../../libs/contracts/src/call-screen.contract';
 import type { ProjectAudioServerEvents } from '../../../../libs/contracts/src/project-audio.contract';
-import { authenticate } from '../auth/request-user';
+import { authenticateHandshake } from '../auth/request-user';
 import { CallerIdVerificationService } from '../caller-id/caller-id-verification.service';
 import { VoicemailRecordingService } from '../voicemail/voicemail-recording.service';
 import { DialSessionService, type SessionUpdate } from '../power-dial/dial-session.service';
@@ -66,21 +66,13 @@ export class CallsGateway
   ) {}
 
   afterInit(server: CallsServer): void {
-    server.use((socket, next) => {
-      const auth = (socket.handshake.auth ?? {}) as SocketHandshakeAuth;
-      authenticate(this.ds, {
-        cookie: socket.handshake.headers.cookie,
-        authorization: socket.handshake.headers.authorization,
-        token: typeof auth.token === 'string' ? auth.token : undefined,
-      })
-        .then((user) => {
-          if (!user?.campaignId) return next(new Error('UNAUTHENTICATED'));
-          socket.data.user = user as SocketData['user'];
-          socket.data.sessionId = null;
-          next();
-        })
-        .catch(() => next(new Error('UNAVAILABLE')));
-    });
+    server.use(
+      authenticateHandshake(this.ds, (socket: CallsSocket, user) => {
+        socket.data.user = user;
+        socket.data.sessionId = null;
+        return undefined;
+      }),
+    );
     this.unsubscribe = this.sessions.onUpdate((update) => {
       const event = toEvent(update);
       server

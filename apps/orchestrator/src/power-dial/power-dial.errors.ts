@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { PbxError } from '@phonebank/pbx';
+import { pbxErrorResponse } from '../pbx/pbx-error.response';
 
 export type PowerDialErrorCode =
   'NOT_FOUND' | 'INVALID_MODE' | 'CALLER_ID_UNVERIFIED' | 'NO_CREDIT' | 'NO_CALL' | 'REJECTED';
@@ -34,9 +35,7 @@ export class PowerDialErrorFilter implements ExceptionFilter {
       res.status(STATUS[error.code]).json({ code: error.code, message: error.message });
       return;
     }
-    const status = error.code === 'not-connected' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
-    res
-      .status(status)
-      .json({ code: 'PBX_UNAVAILABLE', message: 'the phone system is not reachable; try again shortly' });
+    const { status, body } = pbxErrorResponse(error);
+    res.status(status).json(body);
   }
 }

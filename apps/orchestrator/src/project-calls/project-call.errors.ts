@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { PbxError } from '@phonebank/pbx';
+import { pbxErrorResponse } from '../pbx/pbx-error.response';
 
 export type ProjectCallErrorCode =
   'NOT_FOUND' | 'CONFLICT' | 'INVALID_AUDIO' | 'TOO_LARGE' | 'CONVERTER_MISSING' | 'NOTHING_TO_CANCEL';
@@ -35,11 +36,7 @@ export class ProjectCallErrorFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, code: error.code, message: error.message });
       return;
     }
-    const status = error.code === 'not-connected' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_GATEWAY;
-    res.status(status).json({
-      statusCode: status,
-      code: 'PBX_UNAVAILABLE',
-      message: 'the phone system is not reachable; try again shortly',
-    });
+    const { status, body } = pbxErrorResponse(error);
+    res.status(status).json({ statusCode: status, ...body });
   }
 }

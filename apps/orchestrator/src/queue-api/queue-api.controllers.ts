@@ -1,20 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Put,
-  Req,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req } from '@nestjs/common';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { DateTime } from 'luxon';
 import { systemClock } from '@phonebank/domain';
@@ -39,7 +24,7 @@ import {
   voterProfile,
 } from '@phonebank/persistence';
 import type { AuthedRequest } from './auth.guard';
-import { BearerAuthGuard, CurrentUser, Roles } from './auth.guard';
+import { CurrentUser, Roles } from './auth.guard';
 import { QueueErrorFilter } from './queue-error.filter';
 import { QueueAccessService } from './queue-api.service';
 import { CampaignActivityNotifier } from '../dashboard/campaign-activity.notifier';
@@ -57,17 +42,10 @@ import {
   VoterNoteDto,
 } from './queue-api.dto';
 
+import { Guarded } from '../auth/guarded.decorator';
 type User = AuthedRequest['user'];
-const validation = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-const Guarded = (): ClassDecorator => (target) => {
-  UseGuards(BearerAuthGuard)(target);
-  UsePipes(validation)(target);
-  UseFilters(QueueErrorFilter)(target);
-  ApiBearerAuth()(target);
-};
-
 @ApiTags('campaign')
-@Guarded()
+@Guarded(QueueErrorFilter)
 @Controller('campaign')
 export class CampaignController {
   constructor(private readonly ds: DataSource) {}
@@ -101,7 +79,7 @@ export class CampaignController {
 }
 
 @ApiTags('voters')
-@Guarded()
+@Guarded(QueueErrorFilter)
 @Controller('voters')
 export class VotersController {
   constructor(private readonly ds: DataSource) {}
@@ -137,7 +115,7 @@ export class VotersController {
 }
 
 @ApiTags('projects')
-@Guarded()
+@Guarded(QueueErrorFilter)
 @Controller('projects')
 export class ProjectsController {
   constructor(
@@ -213,7 +191,7 @@ export class ProjectsController {
 }
 
 @ApiTags('queue')
-@Guarded()
+@Guarded(QueueErrorFilter)
 @Controller('attempts')
 export class AttemptsController {
   constructor(

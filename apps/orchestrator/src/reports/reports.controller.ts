@@ -1,16 +1,5 @@
-import {
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Query,
-  StreamableFile,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { systemClock } from '@phonebank/domain';
@@ -27,12 +16,12 @@ import type {
   ReportProjectOption,
   VolunteerReportJson,
 } from '../../../../libs/contracts/src/reports.contract';
-import { CurrentUser, Roles, SessionAuthGuard, type AuthedRequest } from '../auth/session-auth.guard';
+import { CurrentUser, type AuthedRequest } from '../auth/session-auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { ReportRangeQueryDto, VolunteerReportQueryDto } from './reports.dto';
+import { Guarded } from '../auth/guarded.decorator';
 
 type User = AuthedRequest['user'];
-const validation = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 
 const csvFile = (file: CsvExport): StreamableFile =>
   new StreamableFile(Readable.from(file.lines), {
@@ -47,11 +36,7 @@ const csvFile = (file: CsvExport): StreamableFile =>
  * libs/domain/src/reports/call-report.calculator.ts.
  */
 @ApiTags('reports')
-@UseGuards(SessionAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(validation)
-@UseFilters(QueueErrorFilter)
-@ApiBearerAuth()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly ds: DataSource) {}

@@ -10,12 +10,8 @@ import {
   Post,
   Put,
   Req,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { systemClock } from '@phonebank/domain';
 import {
@@ -41,25 +37,15 @@ import type {
   VoterFacets,
   VoterImportJob,
 } from '../../../../libs/contracts/src/staff.contract';
-import { CurrentUser, Roles, SessionAuthGuard, type AuthedRequest } from '../auth/session-auth.guard';
+import { CurrentUser, type AuthedRequest } from '../auth/session-auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { StartVoterImportDto, TeamDto } from './staff-api.dto';
 import { VoterImportsService } from './voter-imports.service';
 
+import { Guarded } from '../auth/guarded.decorator';
 type User = AuthedRequest['user'];
-const validation = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-
-/** Campaign staff only (admin, organizer): signed in, validated, errors with codes. */
-const StaffOnly = (): ClassDecorator => (target) => {
-  UseGuards(SessionAuthGuard)(target);
-  Roles('admin', 'organizer')(target);
-  UsePipes(validation)(target);
-  UseFilters(QueueErrorFilter)(target);
-  ApiBearerAuth()(target);
-};
-
 @ApiTags('campaign')
-@StaffOnly()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('campaign')
 export class CampaignStaffController {
   constructor(private readonly ds: DataSource) {}
@@ -88,7 +74,7 @@ export class CampaignStaffController {
 }
 
 @ApiTags('projects')
-@StaffOnly()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('projects')
 export class ProjectAdminController {
   constructor(private readonly ds: DataSource) {}
@@ -129,7 +115,7 @@ export class ProjectAdminController {
 }
 
 @ApiTags('teams')
-@StaffOnly()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('teams')
 export class TeamsController {
   constructor(private readonly ds: DataSource) {}
@@ -180,7 +166,7 @@ export class TeamsController {
 }
 
 @ApiTags('voters')
-@StaffOnly()
+@Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('voter-imports')
 export class VoterImportsController {
   constructor(private readonly imports: VoterImportsService) {}

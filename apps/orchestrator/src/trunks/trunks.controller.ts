@@ -12,18 +12,14 @@ import {
   Patch,
   Post,
   Query,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { TrunkError, type TrunkHealthRow } from '@phonebank/persistence';
-import { BearerAuthGuard, Roles } from '../queue-api/auth.guard';
 import { CreateTrunkDto, HealthQueryDto, UpdateTrunkDto } from './trunks.dto';
 import { TrunksService, type TrunkView } from './trunks.service';
+import { Guarded } from '../auth/guarded.decorator';
 
 const STATUS: Record<TrunkError['code'], number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -49,12 +45,8 @@ const MAX_HEALTH_DAYS = 93;
 
 /** Trunks of the install (SPEC §7): admin and telecom staff only. Thin: TrunksService decides. */
 @ApiTags('trunks')
-@ApiBearerAuth()
+@Guarded(TrunkErrorFilter, 'admin', 'telecom')
 @Controller('trunks')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'telecom')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(TrunkErrorFilter)
 export class TrunksController {
   constructor(private readonly trunks: TrunksService) {}
 

@@ -7,7 +7,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@phonebank/config';
 import {
@@ -40,54 +39,50 @@ import {
   type VoicemailRecordingCallRow,
   type VoicemailSource,
 } from '@phonebank/persistence';
-import type { PbxEvent, PbxPort } from '@phonebank/pbx';
+import { describeError, type PbxEvent, type PbxPort } from '@phonebank/pbx';
 import type {
   VoicemailCallJson,
   VoicemailStatus,
 } from '../../../../libs/contracts/src/project-audio.contract';
 import { APP_CONFIG } from '../config/config.module';
 import { PBX_PORT } from '../pbx/pbx.module';
-import { PromptPlayer } from '../project-calls/prompt-player';
 import { ProjectCallError } from '../project-calls/project-call.errors';
+import {
+  insertUnlessRunning,
+  StaffCalls,
+  type StaffCall,
+  type StaffCallCommand,
+  type StaffCallEvent,
+  type StaffCallUpdate,
+} from '../project-calls/staff-calls';
 import { AudioConverter } from './audio-converter';
 
 type StaffUser = UserRow & { campaignId: string };
 
-const GOODBYE_LIMIT_MS = 20_000;
-
-interface LiveCall {
-  id: string;
-  campaignId: string;
-  projectId: string;
-  userId: string;
+interface LiveCall extends StaffCall<VoicemailRecordingState> {
   phone: string;
-  state: VoicemailRecordingState;
-  startedAt: Date;
+  /** The recording kept from this call, once saved. */
   recordingId: string | null;
-  queue: Promise<unknown>;
-  ringTimer?: NodeJS.Timeout;
-  choiceTimer?: NodeJS.Timeout;
-  goodbyeTimer?: NodeJS.Timeout;
 }
 
-export interface VoicemailUpdate {
-  campaignId: string;
-  status: VoicemailStatus;
-}
+/** The events and commands of the machine that are its own (the rest are every staff call's). */
+type OwnEvent = Exclude<VoicemailRecordingEvent, StaffCallEvent>;
+type OwnCommand = Exclude<VoicemailRecordingCommand, StaffCallCommand>;
+type RecordingCalls = StaffCalls<VoicemailRecordingState, OwnEvent, OwnCommand, LiveCall, VoicemailStatus>;
+
+export type VoicemailUpdate = StaffCallUpdate<VoicemailStatus>;
 
 /**
  * The project's voicemail message (SPEC §4): "call me to record" calls, run by the pure
- * machine in libs/domain (this service places the call, feeds it PBX events and timers, and
- * carries out its commands), and uploaded WAV/MP3 files. Either way the audio is converted to
- * 8 kHz mono 16-bit PCM WAV and kept in PostgreSQL, the source of truth.
+ * machine in libs/domain (this service places the call, the shared staff call lifecycle feeds it
+ * PBX events and timers, and this service carries out its own commands), and uploaded WAV/MP3
+ * files. Either way the audio is converted to 8 kHz mono 16-bit PCM WAV and kept in PostgreSQL,
+ * the source of truth.
  */
 @Injectable()
 export class VoicemailRecordingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Voicemail');
-  private readonly live = new Map<string, LiveCall>();
-  private readonly updates = new EventEmitter();
-  private readonly prompts: PromptPlayer;
-  private unsubscribe?: () => void;
+  private readonly calls: RecordingCalls;
 
   constructor(
     private readonly db: DataSource,
@@ -95,12 +90,34 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly converter: AudioConverter,
   ) {
-    this.prompts = new PromptPlayer(pbx, 'vmrec');
-    this.updates.setMaxListeners(0);
+    this.calls = new StaffCalls<VoicemailRecordingState, OwnEvent, OwnCommand, LiveCall, VoicemailStatus>(
+      pbx,
+      this.logger,
+      {
+        label: 'recording call',
+        promptPrefix: 'vmrec',
+        transition: transitionVoicemailRecording,
+        isFinished: isVoicemailRecordingFinished,
+        changed: (before, after) =>
+          before.stage !== after.stage || before.take !== after.take || before.failure !== after.failure,
+        save: (call, fromStage) =>
+          saveVoicemailRecordingCall(this.db, call.id, fromStage, {
+            stage: call.state.stage,
+            stageEnteredAt: call.state.stageEnteredAt,
+            failure: call.state.failure,
+            take: call.state.take,
+            recordingId: call.recordingId,
+          }),
+        execute: (call, command) => this.execute(call, command),
+        promptsFinished: { type: 'prompt-finished' },
+        onOtherEvent: (event) => this.onRecordingEvent(event),
+        load: (campaignId, projectId) => this.load(campaignId, projectId),
+      },
+    );
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.pbx.onEvent((event) => this.onPbxEvent(event));
+    this.calls.attach();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -109,21 +126,17 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
-    for (const c of this.live.values()) this.clearTimers(c);
+    this.calls.close();
   }
 
   onUpdate(listener: (update: VoicemailUpdate) => void): () => void {
-    this.updates.on('update', listener);
-    return () => this.updates.off('update', listener);
+    return this.calls.onUpdate(listener);
   }
 
   // --- staff requests ------------------------------------------------------------------
 
-  async status(user: StaffUser, projectId: string): Promise<VoicemailStatus> {
-    const status = await this.load(user.campaignId, projectId);
-    if (!status) throw new ProjectCallError('NOT_FOUND', 'project not found');
-    return status;
+  status(user: StaffUser, projectId: string): Promise<VoicemailStatus> {
+    return this.calls.status(user.campaignId, projectId);
   }
 
   async audio(user: StaffUser, projectId: string): Promise<Buffer> {
@@ -155,14 +168,14 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
     this.logger.log(
       `project ${projectId}: voicemail recording uploaded (${bytes.length} bytes, ${container})`,
     );
-    return this.announce(user.campaignId, projectId);
+    return this.calls.announce(user.campaignId, projectId);
   }
 
   async remove(user: StaffUser, projectId: string): Promise<VoicemailStatus> {
     if (!(await removeProjectVoicemail(this.db, user.campaignId, projectId))) {
       throw new ProjectCallError('NOT_FOUND', 'project not found');
     }
-    return this.announce(user.campaignId, projectId);
+    return this.calls.announce(user.campaignId, projectId);
   }
 
   /** "Call me to record": call the staff member's phone through the project's trunk. */
@@ -178,60 +191,37 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
     }>(this.db, `SELECT trunk, caller_id, caller_id_verified_at FROM projects WHERE id = $1`, [projectId]);
     const id = randomUUID();
     const now = new Date();
-    try {
-      await insertVoicemailRecordingCall(this.db, {
+    await insertUnlessRunning(
+      insertVoicemailRecordingCall(this.db, {
         id,
         campaignId: user.campaignId,
         projectId,
         phone,
         requestedBy: user.id,
         now,
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
-        throw new ProjectCallError(
-          'CONFLICT',
-          'a recording call is already running for this project; wait or cancel it',
-        );
-      }
-      throw error;
-    }
-    const call: LiveCall = {
+      }),
+      'a recording call is already running for this project; wait or cancel it',
+    );
+    const call = this.calls.open({
       id,
       campaignId: user.campaignId,
       projectId,
       userId: user.id,
       phone,
       state: startVoicemailRecording(id, now),
-      startedAt: now,
       recordingId: null,
-      queue: Promise.resolve(),
-    };
-    this.live.set(id, call);
+    });
     this.logger.log(`recording call ${id}: calling the staff phone for project ${projectId}`);
-    const status = await this.announce(user.campaignId, projectId);
-    try {
-      await this.pbx.originate({
-        legId: id,
-        trunk: project?.trunk ?? this.config.dialing.defaultTrunk,
-        number: phone,
-        callerId:
-          project?.caller_id && project.caller_id_verified_at
-            ? project.caller_id
-            : this.config.dialing.dialInNumber,
-        ringTimeoutSeconds: this.config.dialing.ringTimeoutSeconds + 5,
-        appArgs: ['voicemail-recording', id],
-      });
-      call.ringTimer = setTimeout(
-        () => void this.feed(call, { type: 'ring-timeout' }),
-        this.config.dialing.ringTimeoutSeconds * 1000,
-      );
-    } catch (error) {
-      this.logger.warn(`recording call ${id}: the call could not be placed: ${describe(error)}`);
-      await this.feed(call, { type: 'call-ended', cause: { q850: 0, text: 'originate refused' } });
-      return this.status(user, projectId);
-    }
-    return status;
+    return this.calls.place(call, {
+      trunk: project?.trunk ?? this.config.dialing.defaultTrunk,
+      number: phone,
+      callerId:
+        project?.caller_id && project.caller_id_verified_at
+          ? project.caller_id
+          : this.config.dialing.dialInNumber,
+      ringTimeoutSeconds: this.config.dialing.ringTimeoutSeconds,
+      app: 'voicemail-recording',
+    });
   }
 
   async cancelCall(user: StaffUser, projectId: string): Promise<VoicemailStatus> {
@@ -283,11 +273,7 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
   private async cancelRunning(projectId: string): Promise<boolean> {
     const running = await runningVoicemailRecordingCall(this.db, projectId);
     if (!running) return false;
-    const call = this.live.get(running.id);
-    if (call) {
-      await this.feed(call, { type: 'cancel' });
-      return true;
-    }
+    if (await this.calls.cancel(running.id)) return true;
     await saveVoicemailRecordingCall(this.db, running.id, running.stage, {
       stage: 'failed',
       stageEnteredAt: new Date(),
@@ -297,65 +283,8 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
     return true;
   }
 
-  private feed(call: LiveCall, event: VoicemailRecordingEvent): Promise<void> {
-    const run = call.queue.then(() => this.apply(call, event));
-    call.queue = run.catch((error: unknown) =>
-      this.logger.error(`recording call ${call.id}: ${event.type} failed: ${describe(error)}`),
-    );
-    return call.queue as Promise<void>;
-  }
-
-  private async apply(call: LiveCall, event: VoicemailRecordingEvent): Promise<void> {
-    const before = call.state;
-    const t = transitionVoicemailRecording(before, event, new Date());
-    if (t.ignored) return;
-    call.state = t.state;
-    const changed =
-      before.stage !== t.state.stage || before.take !== t.state.take || before.failure !== t.state.failure;
-    if (changed) {
-      const saved = await saveVoicemailRecordingCall(this.db, call.id, before.stage, {
-        stage: t.state.stage,
-        stageEnteredAt: t.state.stageEnteredAt,
-        failure: t.state.failure,
-        take: t.state.take,
-        recordingId: call.recordingId,
-      });
-      if (!saved) {
-        this.logger.warn(`recording call ${call.id}: ended elsewhere; hanging up`);
-        this.drop(call);
-        await this.pbx.hangup(call.id).catch(() => undefined);
-        return;
-      }
-      if (before.stage !== t.state.stage) this.logger.log(`recording call ${call.id}: ${t.state.stage}`);
-    }
-    for (const command of t.commands) {
-      try {
-        await this.execute(call, command);
-      } catch (error) {
-        this.logger.error(`recording call ${call.id}: ${command.type} failed: ${describe(error)}`);
-      }
-    }
-    if (changed) await this.announce(call.campaignId, call.projectId);
-    if (isVoicemailRecordingFinished(call.state) && call.state.callEnded) this.drop(call);
-  }
-
-  private async execute(call: LiveCall, c: VoicemailRecordingCommand): Promise<void> {
+  private async execute(call: LiveCall, c: OwnCommand): Promise<void> {
     switch (c.type) {
-      case 'play':
-        if (c.thenHangUp) {
-          call.goodbyeTimer ??= setTimeout(
-            () => void this.pbx.hangup(call.id).catch(() => undefined),
-            GOODBYE_LIMIT_MS,
-          );
-        }
-        await this.prompts.play(call.id, c.media, () => {
-          if (c.thenHangUp) void this.pbx.hangup(call.id).catch(() => undefined);
-          else void this.feed(call, { type: 'prompt-finished' });
-        });
-        return;
-      case 'stop-prompt':
-        await this.prompts.stop(call.id);
-        return;
       case 'record':
         await this.pbx.record(call.id, {
           name: c.name,
@@ -370,7 +299,9 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
         return;
       case 'discard-recording':
         await this.pbx.deleteRecording(c.name).catch((error: unknown) => {
-          this.logger.warn(`recording call ${call.id}: could not delete take ${c.name}: ${describe(error)}`);
+          this.logger.warn(
+            `recording call ${call.id}: could not delete take ${c.name}: ${describeError(error)}`,
+          );
         });
         return;
       case 'keep-recording':
@@ -378,15 +309,10 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
         void this.keepTake(call, c.name);
         return;
       case 'start-choice-timer':
-        if (call.choiceTimer) clearTimeout(call.choiceTimer);
-        call.choiceTimer = setTimeout(() => void this.feed(call, { type: 'choice-timeout' }), c.ms);
+        this.calls.startTimer(call, 'choice', c.ms, { type: 'choice-timeout' });
         return;
       case 'cancel-choice-timer':
-        if (call.choiceTimer) clearTimeout(call.choiceTimer);
-        call.choiceTimer = undefined;
-        return;
-      case 'hang-up':
-        await this.pbx.hangup(call.id);
+        this.calls.cancelTimer(call, 'choice');
         return;
     }
   }
@@ -405,70 +331,27 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
       );
       await this.pbx.deleteRecording(name).catch(() => undefined);
       this.logger.log(`recording call ${call.id}: take ${name} kept as the project's voicemail message`);
-      await this.feed(call, { type: 'saved' });
+      await this.calls.feed(call, { type: 'saved' });
     } catch (error) {
-      this.logger.error(`recording call ${call.id}: take ${name} could not be kept: ${describe(error)}`);
-      await this.feed(call, { type: 'save-failed' });
+      this.logger.error(`recording call ${call.id}: take ${name} could not be kept: ${describeError(error)}`);
+      await this.calls.feed(call, { type: 'save-failed' });
     }
   }
 
-  private onPbxEvent(event: PbxEvent): void {
-    switch (event.type) {
-      case 'playback-finished':
-        this.prompts.onPlaybackFinished(event.playbackId, event.legId);
-        return;
-      case 'recording-finished':
-      case 'recording-failed': {
-        const call = [...this.live.values()].find((c) => c.state.recordingName === event.name);
-        if (!call) return;
-        void this.feed(
-          call,
-          event.type === 'recording-finished'
-            ? { type: 'recording-finished', name: event.name, durationMs: event.durationMs }
-            : { type: 'recording-failed', name: event.name },
-        );
-        return;
-      }
-      case 'leg-ringing':
-      case 'leg-answered':
-      case 'leg-dtmf':
-      case 'leg-ended': {
-        const call = this.live.get(event.legId);
-        if (!call) return;
-        if (event.type === 'leg-ringing') void this.feed(call, { type: 'ringing' });
-        else if (event.type === 'leg-answered') {
-          if (call.ringTimer) clearTimeout(call.ringTimer);
-          void this.feed(call, { type: 'answered' });
-        } else if (event.type === 'leg-dtmf') void this.feed(call, { type: 'digit', digit: event.digit });
-        else {
-          this.prompts.forget(call.id);
-          void this.feed(call, { type: 'call-ended', cause: event.cause });
-        }
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private drop(call: LiveCall): void {
-    this.clearTimers(call);
-    this.prompts.forget(call.id);
-    this.live.delete(call.id);
-  }
-
-  private clearTimers(call: LiveCall): void {
-    for (const t of [call.ringTimer, call.choiceTimer, call.goodbyeTimer]) if (t) clearTimeout(t);
+  /** A take finished or failed: fed to the call recording it. */
+  private onRecordingEvent(event: PbxEvent): void {
+    if (event.type !== 'recording-finished' && event.type !== 'recording-failed') return;
+    const call = this.calls.find((c) => c.state.recordingName === event.name);
+    if (!call) return;
+    void this.calls.feed(
+      call,
+      event.type === 'recording-finished'
+        ? { type: 'recording-finished', name: event.name, durationMs: event.durationMs }
+        : { type: 'recording-failed', name: event.name },
+    );
   }
 
   // --- views ------------------------------------------------------------------------------
-
-  private async announce(campaignId: string, projectId: string): Promise<VoicemailStatus> {
-    const status = await this.load(campaignId, projectId);
-    if (!status) throw new ProjectCallError('NOT_FOUND', 'project not found');
-    this.updates.emit('update', { campaignId, status } satisfies VoicemailUpdate);
-    return status;
-  }
 
   private async load(campaignId: string, projectId: string): Promise<VoicemailStatus | undefined> {
     const current = await projectVoicemail(this.db, campaignId, projectId);
@@ -492,7 +375,7 @@ export class VoicemailRecordingService implements OnModuleInit, OnApplicationBoo
   }
 
   private toJson(row: VoicemailRecordingCallRow): VoicemailCallJson {
-    const state: VoicemailRecordingState = this.live.get(row.id)?.state ?? {
+    const state: VoicemailRecordingState = this.calls.get(row.id)?.state ?? {
       stage: row.stage,
       stageEnteredAt: row.stageEnteredAt,
       callId: row.id,
@@ -525,8 +408,4 @@ function safeWavInfo(bytes: Uint8Array) {
       throw new ProjectCallError('INVALID_AUDIO', `${error.message}; upload a WAV or MP3 file`);
     throw error;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

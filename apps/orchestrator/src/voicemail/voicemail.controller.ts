@@ -11,30 +11,23 @@ import {
   Query,
   Req,
   Res,
-  UseFilters,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MAX_VOICEMAIL_UPLOAD_BYTES } from '@phonebank/domain';
 import type { VoicemailStatus } from '../../../../libs/contracts/src/project-audio.contract';
-import { BearerAuthGuard, CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
+import { CurrentUser, type AuthedRequest } from '../queue-api/auth.guard';
 import { ProjectCallError, ProjectCallErrorFilter } from '../project-calls/project-call.errors';
 import { CallToRecordDto, UploadQueryDto } from './voicemail.dto';
 import { VoicemailRecordingService } from './voicemail-recording.service';
+import { Guarded } from '../auth/guarded.decorator';
 
 type User = AuthedRequest['user'];
 
 /** The project's voicemail message: record it by phone, upload it, listen to it (SPEC §4). */
 @ApiTags('projects')
-@ApiBearerAuth()
+@Guarded(ProjectCallErrorFilter, 'admin', 'organizer')
 @Controller('projects/:projectId/voicemail')
-@UseGuards(BearerAuthGuard)
-@Roles('admin', 'organizer')
-@UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
-@UseFilters(ProjectCallErrorFilter)
 export class VoicemailController {
   constructor(private readonly voicemail: VoicemailRecordingService) {}
 

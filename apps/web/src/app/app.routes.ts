@@ -1,6 +1,5 @@
 import type { Routes } from '@angular/router';
 import { authGuard } from './auth/auth.guard';
-import { staffGuard } from './staff/staff.guard';
 
 /** Every page is its own lazy chunk, so the first page loads only what it needs. */
 export const appRoutes: Routes = [
@@ -29,7 +28,8 @@ export const appRoutes: Routes = [
   },
   {
     path: 'staff',
-    canActivate: [staffGuard],
+    // Signed-in users only here; each staff page checks the role itself (staffGuard, lazy with the pages).
+    canActivate: [authGuard],
     loadComponent: () => import('./staff/staff-layout.component').then((m) => m.StaffLayoutComponent),
     loadChildren: () => import('./staff/staff.routes').then((m) => m.STAFF_ROUTES),
   },

@@ -1,6 +1,6 @@
 import type { CallerIdVerificationFailure, CallerIdVerificationStage } from '@phonebank/domain';
 import type { Db } from '../sql';
-import { one, rows } from '../sql';
+import { one, returned, rows } from '../sql';
 import { invalidateClaimCache } from '../queue/claim-context';
 
 /** A project's caller ID as the power dialer reads it (projects.caller_id / caller_id_verified_at). */
@@ -235,12 +235,4 @@ export async function interruptRunningCallerIdVerifications(db: Db, now: Date): 
     [now],
   );
   return r.length;
-}
-
-/** Rows of an UPDATE/DELETE … RETURNING (TypeORM answers those as [rows, rowCount]). */
-async function returned<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
-  const r = (await db.query(sql, params)) as unknown;
-  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number')
-    return r[0] as T[];
-  return r as T[];
 }

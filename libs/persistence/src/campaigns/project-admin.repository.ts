@@ -1,8 +1,19 @@
 import type { Db } from '../sql';
 import { QueueError, one, rows } from '../sql';
 import type { SurveyQuestion } from '../entities/project.entity';
-import type { UserRole } from '../entities/user.entity';
 import { getCampaign } from './campaigns.repository';
+import { queueStatsByProject } from './projects.repository';
+import type {
+  CampaignUser,
+  FacetValue,
+  GrantedUser,
+  ProjectGrants,
+  ProjectSettings,
+  QueueFigures,
+  StaffProjectSummary,
+  TeamJson,
+  VoterFacets,
+} from '../../../contracts/src/staff.contract';
 
 /**
  * What the staff pages read and change about projects, people and teams (issue 6). Every
@@ -11,50 +22,16 @@ import { getCampaign } from './campaigns.repository';
  * UPDATE or DELETE answers [rows, count]).
  */
 
-export interface QueueFigures {
-  targets: number;
-  queued: number;
-  leased: number;
-  waiting: number;
-  done: Record<string, number>;
-}
-
-export interface StaffProjectRow {
-  id: string;
-  name: string;
-  archived: boolean;
-  birthdayMode: boolean;
-  timeZone: string;
-  hoursStart: number;
-  hoursEnd: number;
-  weekdays: number[];
-  callerId: string | null;
-  callerIdVerified: boolean;
-  grants: number;
-  queue: QueueFigures;
-}
-
-export interface ProjectSettingsRow {
-  id: string;
-  name: string;
-  timeZone: string;
-  hoursStart: number;
-  hoursEnd: number;
-  weekdays: number[];
-  attemptLimit: number | null;
-  requeueDelayMinutes: number | null;
-  campaignDefaults: { attemptLimit: number; requeueDelayMinutes: number };
-  birthdayMode: boolean;
-  allowVoicemailToCells: boolean;
-  script: string;
-  surveyQuestions: SurveyQuestion[];
-  archived: boolean;
-  callerId: string | null;
-  callerIdVerified: boolean;
-  voicemailRecording: boolean;
-  createdAt: string;
-  queue: QueueFigures;
-}
+// The shapes these functions answer are the staff contract's, defined once there.
+export type { QueueFigures };
+export type StaffProjectRow = StaffProjectSummary;
+export type ProjectSettingsRow = ProjectSettings;
+export type PersonRow = GrantedUser;
+export type ProjectGrantsRow = ProjectGrants;
+export type CampaignUserRow = CampaignUser;
+export type TeamRow = TeamJson;
+export type FacetValueRow = FacetValue;
+export type VoterFacetsRow = VoterFacets;
 
 interface ProjectRaw {
   id: string;
@@ -84,39 +61,6 @@ const PROJECT_COLUMNS = `p.id, p.name, p.time_zone, p.hours_start, p.hours_end, 
   (SELECT count(*) FROM project_targets t WHERE t.project_id = p.id) AS targets,
   (SELECT count(*) FROM project_access a WHERE a.project_id = p.id) AS grants`;
 
-/** The queue figures of the given projects (leased / waiting counted at `now`). */
-async function queueFigures(
-  db: Db,
-  projectIds: string[],
-  now: Date,
-): Promise<Map<string, Omit<QueueFigures, 'targets'>>> {
-  const r = await rows<{
-    project_id: string;
-    state: string;
-    reason: string | null;
-    leased: boolean;
-    waiting: boolean;
-    n: string;
-  }>(
-    db,
-    `SELECT project_id, state, exit_reason AS reason, lease_expires_at >= $2 AS leased, next_eligible_at > $2 AS waiting,
-            count(*) n
-     FROM queue_entries WHERE project_id = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4, 5`,
-    [projectIds, now],
-  );
-  const byProject = new Map<string, Omit<QueueFigures, 'targets'>>();
-  for (const id of projectIds) byProject.set(id, { queued: 0, leased: 0, waiting: 0, done: {} });
-  for (const x of r) {
-    const f = byProject.get(x.project_id)!;
-    const n = Number(x.n);
-    if (x.state === 'done') f.done[x.reason ?? 'unknown'] = (f.done[x.reason ?? 'unknown'] ?? 0) + n;
-    else if (x.leased) f.leased += n;
-    else if (x.waiting) f.waiting += n;
-    else f.queued += n;
-  }
-  return byProject;
-}
-
 /** Every project of the campaign (open ones first, then archived), with its queue figures. */
 export async function listCampaignProjects(
   db: Db,
@@ -128,7 +72,7 @@ export async function listCampaignProjects(
     `SELECT ${PROJECT_COLUMNS} FROM projects p WHERE p.campaign_id = $1 ORDER BY p.archived_at IS NOT NULL, lower(p.name)`,
     [campaignId],
   );
-  const figures = await queueFigures(
+  const figures = await queueStatsByProject(
     db,
     projects.map((p) => p.id),
     now,
@@ -163,7 +107,7 @@ export async function projectSettings(
   );
   const campaign = p && (await getCampaign(db, campaignId));
   if (!p || !campaign) throw new QueueError('NOT_FOUND', 'project not found');
-  const figures = await queueFigures(db, [p.id], now);
+  const figures = await queueStatsByProject(db, [p.id], now);
   return {
     id: p.id,
     name: p.name,
@@ -191,18 +135,6 @@ export async function projectSettings(
 }
 
 // ---- access ---------------------------------------------------------------------------------
-
-export interface PersonRow {
-  id: string;
-  name: string;
-  email: string | null;
-  role: UserRole;
-}
-
-export interface ProjectGrantsRow {
-  users: PersonRow[];
-  teams: { id: string; name: string; members: number }[];
-}
 
 async function assertProject(db: Db, campaignId: string, projectId: string): Promise<void> {
   const p = await one(db, 'SELECT 1 FROM projects WHERE id = $1 AND campaign_id = $2', [
@@ -264,11 +196,6 @@ export async function revokeProjectAccess(
 
 // ---- people and teams -----------------------------------------------------------------------
 
-export interface CampaignUserRow extends PersonRow {
-  invited: boolean;
-  teams: { id: string; name: string }[];
-}
-
 /** The campaign's people (active accounts and pending invitations), with their teams. */
 export async function listCampaignUsers(db: Db, campaignId: string): Promise<CampaignUserRow[]> {
   return rows<CampaignUserRow>(
@@ -280,13 +207,6 @@ export async function listCampaignUsers(db: Db, campaignId: string): Promise<Cam
      ORDER BY lower(u.name), u.email`,
     [campaignId],
   );
-}
-
-export interface TeamRow {
-  id: string;
-  name: string;
-  members: PersonRow[];
-  projects: { id: string; name: string }[];
 }
 
 const TEAM_SELECT = `SELECT t.id, t.name,
@@ -391,19 +311,6 @@ export async function removeTeamMember(
 }
 
 // ---- targeting pickers ----------------------------------------------------------------------
-
-export interface FacetValueRow {
-  value: string;
-  voters: number;
-}
-
-export interface VoterFacetsRow {
-  voters: number;
-  tags: FacetValueRow[];
-  groups: FacetValueRow[];
-  states: FacetValueRow[];
-  cities: FacetValueRow[];
-}
 
 /** The most common tags, groups, states and cities of the campaign's voters (up to `limit` each). */
 export async function voterFacets(db: Db, campaignId: string, limit = 200): Promise<VoterFacetsRow> {

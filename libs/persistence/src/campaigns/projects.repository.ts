@@ -212,7 +212,17 @@ export interface QueueStats {
 }
 
 export async function projectQueueStats(db: Db, projectId: string, now: Date): Promise<QueueStats> {
+  return (await queueStatsByProject(db, [projectId], now)).get(projectId)!;
+}
+
+/** The queue figures of the given projects (leased / waiting counted at `now`). */
+export async function queueStatsByProject(
+  db: Db,
+  projectIds: string[],
+  now: Date,
+): Promise<Map<string, QueueStats>> {
   const r = await rows<{
+    project_id: string;
     state: string;
     reason: string | null;
     leased: boolean;
@@ -220,19 +230,22 @@ export async function projectQueueStats(db: Db, projectId: string, now: Date): P
     n: string;
   }>(
     db,
-    `SELECT state, exit_reason AS reason, lease_expires_at >= $2 AS leased, next_eligible_at > $2 AS waiting, count(*) n
-     FROM queue_entries WHERE project_id = $1 GROUP BY 1, 2, 3, 4`,
-    [projectId, now],
+    `SELECT project_id, state, exit_reason AS reason, lease_expires_at >= $2 AS leased, next_eligible_at > $2 AS waiting,
+            count(*) n
+     FROM queue_entries WHERE project_id = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4, 5`,
+    [projectIds, now],
   );
-  const stats: QueueStats = { queued: 0, leased: 0, waiting: 0, done: {} };
+  const byProject = new Map<string, QueueStats>();
+  for (const id of projectIds) byProject.set(id, { queued: 0, leased: 0, waiting: 0, done: {} });
   for (const x of r) {
+    const f = byProject.get(x.project_id)!;
     const n = Number(x.n);
-    if (x.state === 'done') stats.done[x.reason ?? 'unknown'] = (stats.done[x.reason ?? 'unknown'] ?? 0) + n;
-    else if (x.leased) stats.leased += n;
-    else if (x.waiting) stats.waiting += n;
-    else stats.queued += n;
+    if (x.state === 'done') f.done[x.reason ?? 'unknown'] = (f.done[x.reason ?? 'unknown'] ?? 0) + n;
+    else if (x.leased) f.leased += n;
+    else if (x.waiting) f.waiting += n;
+    else f.queued += n;
   }
-  return stats;
+  return byProject;
 }
 
 /** A voter's full profile: fields, every number with its status (DNC shown, never hidden), notes. */

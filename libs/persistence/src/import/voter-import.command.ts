@@ -11,7 +11,7 @@ import { mapHeader, parseVoterRow } from './voter-csv.parser';
 import type { ColumnMap, ParsedVoter } from './voter-csv.parser';
 import { ensureCallingZones } from '../campaigns/calling-zones.repository';
 import { invalidateClaimCache } from '../queue/claim-context';
-import { QueueError } from '../sql';
+import { QueueError, analyzeIfGrown } from '../sql';
 
 export type { RowError } from './voter-csv.parser';
 
@@ -426,9 +426,9 @@ export async function importVotersCsv(
     result.links = l[0]!.n;
     if (skipFk) await runner.query('SET LOCAL session_replication_role = origin');
     // Fresh statistics, or the planner takes a big new table for an empty one (seq scans on the hot path).
-    if (result.votersInserted > 10_000 || result.phonesInserted > 10_000 || result.links > 10_000) {
-      await runner.query('ANALYZE voters, phones, voter_phones');
-    }
+    await analyzeIfGrown(runner.manager, 'voters', result.votersInserted);
+    await analyzeIfGrown(runner.manager, 'phones', result.phonesInserted);
+    await analyzeIfGrown(runner.manager, 'voter_phones', result.links);
     if (result.phonesUpdated > 0) {
       await runner.query(
         `UPDATE queue_entries q SET accuracy_score = p.accuracy_score FROM phones p

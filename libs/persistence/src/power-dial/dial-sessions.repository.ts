@@ -120,10 +120,14 @@ export async function saveDialSessionState(
   state: unknown,
   ended: boolean,
 ): Promise<void> {
+  // A record for the dashboard and for recovery, written behind the call path: it commits
+  // without waiting for the WAL flush (a database crash could lose the newest stage, which the
+  // restart recovery rebuilds from the PBX anyway), so it never holds a pooled connection long.
   await db.query(
-    `UPDATE dial_sessions SET stage = $2, stage_entered_at = $3, state = $4,
+    `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+     UPDATE dial_sessions SET stage = $2, stage_entered_at = $3, state = $4,
        ended_at = CASE WHEN $5 THEN coalesce(ended_at, now()) ELSE ended_at END
-     WHERE id = $1`,
+     FROM async_commit WHERE id = $1`,
     [id, stage, stageEnteredAt, state, ended],
   );
 }
@@ -188,7 +192,13 @@ export type AttemptMark =
 
 /** Stamp a step of a call attempt (first time only). */
 export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
-  await db.query(`UPDATE call_attempts SET ${mark} = coalesce(${mark}, $2) WHERE id = $1`, [attemptId, at]);
+  // A timestamp of the call's progress (dial, ringing, answer, voicemail): committed without
+  // waiting for the WAL flush, like the claim; outcomes keep full durability.
+  await db.query(
+    `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+     UPDATE call_attempts SET ${mark} = coalesce(${mark}, $2) FROM async_commit WHERE id = $1`,
+    [attemptId, at],
+  );
 }
 
 export async function recordAttemptCause(

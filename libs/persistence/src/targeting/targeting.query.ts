@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { callingZoneKey, mergeCallingZones, parseCallingZoneKey } from '@phonebank/domain';
 import type { Db } from '../sql';
-import { QueueError, one, rows } from '../sql';
+import { QueueError, analyzeIfGrown, one, rows } from '../sql';
 import { ensureCallingZones } from '../campaigns/calling-zones.repository';
 import { invalidateClaimCache, loadProjectClaimSettings } from '../queue/claim-context';
 
@@ -145,9 +145,9 @@ export async function saveTargetsIntoProject(
             (SELECT count(*) FROM kept) AS kept, (SELECT count(*) FROM ins) AS added`,
     [...params, input.projectId, input.suppressDays ?? null, input.now],
   );
-  if (Number(r!.added) > 10_000) await db.query('ANALYZE project_targets');
+  await analyzeIfGrown(db, 'project_targets', Number(r!.added));
   const queued = await enqueueTargets(db, input.projectId, input.now);
-  if (queued > 10_000) await db.query('ANALYZE queue_entries');
+  await analyzeIfGrown(db, 'queue_entries', queued);
   return {
     votersMatched: Number(r!.matched),
     votersWithPhone: Number(r!.with_phone),

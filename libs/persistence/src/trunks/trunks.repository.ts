@@ -254,6 +254,9 @@ interface LockedTrunk {
   caller_id_format: NumberFormat;
   dial_format: NumberFormat;
   dial_prefix: string;
+  /** The send slot of the line this leg already holds (a retried request), if any. */
+  held_send_at: Date | null;
+  live_calls: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -264,20 +267,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * against the same count of live lines and the same next send slot. Asking again for a leg that
  * already holds a line returns that line (a retried click never takes two). The attempt row (when
  * the leg is an attempt) records the trunk, for health.
+ *
+ * This is on the click-to-INVITE path and every caller of a trunk queues on its row lock, so the
+ * lock is held for three statements only: the lock itself; the leg's line and the live count
+ * (a statement of its own, so that its snapshot is taken after the lock); one write for the
+ * line, the send slot and the attempt's trunk. The transaction commits without
+ * waiting for the WAL flush: a database crash could forget the newest lines, which recovery
+ * frees anyway.
  */
 export async function acquireTrunkLine(ds: DataSource, req: LineRequest): Promise<LineResult> {
   return ds.transaction(async (m) => {
-    // On the click-to-INVITE path, under the trunk's row lock: commit without waiting for the WAL
-    // flush. A database crash could forget the newest lines, which recovery frees anyway.
-    await m.query(`SET LOCAL synchronous_commit = off`);
-    const t = await one<LockedTrunk>(
+    const locked = await one<Omit<LockedTrunk, 'held_send_at' | 'live_calls'>>(
       m,
       `SELECT id, enabled, max_concurrent_calls, max_calls_per_second::float8 AS max_calls_per_second,
               next_send_at, clock_timestamp() AS now, allowed_caller_ids, default_caller_id,
-              caller_id_format, dial_format, dial_prefix
+              caller_id_format, dial_format, dial_prefix,
+              set_config('synchronous_commit', 'off', true) AS commit_mode
        FROM trunks WHERE name = $1 FOR UPDATE`,
       [req.trunkName],
     );
+    // A statement of its own, after the lock: its snapshot sees the lines of whoever held it before.
+    const lines = locked
+      ? await one<Pick<LockedTrunk, 'held_send_at' | 'live_calls'>>(
+          m,
+          `SELECT (SELECT send_at FROM trunk_lines WHERE leg_id = $2 AND trunk_id = $1) AS held_send_at,
+                  (SELECT count(*)::int FROM trunk_lines
+                   WHERE trunk_id = $1 AND acquired_at > $3::timestamptz - interval '${TRUNK_LINE_STALE_HOURS} hours') AS live_calls`,
+          [locked.id, req.legId, locked.now],
+        )
+      : undefined;
+    const t: LockedTrunk | undefined = locked && lines ? { ...locked, ...lines } : undefined;
     if (!t) return { kind: 'unknown-trunk' } as const;
     const rules: CallerIdRules = {
       allowedCallerIds: t.allowed_caller_ids,
@@ -286,44 +305,34 @@ export async function acquireTrunkLine(ds: DataSource, req: LineRequest): Promis
       dialFormat: t.dial_format,
       dialPrefix: t.dial_prefix,
     };
-    const held = await one<{ send_at: Date }>(
-      m,
-      `SELECT send_at FROM trunk_lines WHERE leg_id = $1 AND trunk_id = $2`,
-      [req.legId, t.id],
-    );
-    if (held) {
+    if (t.held_send_at) {
       return {
         kind: 'granted',
         trunkId: t.id,
-        delayMs: Math.max(0, held.send_at.getTime() - t.now.getTime()),
+        delayMs: Math.max(0, t.held_send_at.getTime() - t.now.getTime()),
         rules,
       } as const;
     }
-    const live = await one<{ n: number }>(
-      m,
-      `SELECT count(*)::int AS n FROM trunk_lines
-       WHERE trunk_id = $1 AND acquired_at > $2::timestamptz - interval '${TRUNK_LINE_STALE_HOURS} hours'`,
-      [t.id, t.now],
-    );
     const decision = decideLine(
       {
         enabled: t.enabled,
         maxConcurrentCalls: t.max_concurrent_calls,
         maxCallsPerSecond: t.max_calls_per_second,
       },
-      { liveCalls: live?.n ?? 0, nextSendAt: t.next_send_at },
+      { liveCalls: t.live_calls, nextSendAt: t.next_send_at },
       t.now,
       req.maxSlotWaitMs,
     );
     if (decision.kind !== 'granted') return { ...decision, trunkId: t.id };
     await m.query(
-      `INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at) VALUES ($1, $2, $3, $4, $5)`,
-      [req.legId, t.id, req.holder, t.now, decision.sendAt],
+      `WITH line AS (
+         INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at) VALUES ($1, $2, $3, $4, $5)
+       ), slot AS (
+         UPDATE trunks SET next_send_at = $6 WHERE id = $2
+       )
+       UPDATE call_attempts SET trunk_id = $2 WHERE $7 AND id = $1::text::uuid`,
+      [req.legId, t.id, req.holder, t.now, decision.sendAt, decision.nextSendAt, UUID.test(req.legId)],
     );
-    await m.query(`UPDATE trunks SET next_send_at = $2 WHERE id = $1`, [t.id, decision.nextSendAt]);
-    if (UUID.test(req.legId)) {
-      await m.query(`UPDATE call_attempts SET trunk_id = $2 WHERE id = $1`, [req.legId, t.id]);
-    }
     return {
       kind: 'granted',
       trunkId: t.id,

@@ -6,7 +6,7 @@ import {
 } from '@phonebank/domain';
 import { DataSource } from 'typeorm';
 import type { Db } from '../sql';
-import { one } from '../sql';
+import { one, returned } from '../sql';
 
 export type VoicemailSource = 'phone' | 'upload';
 
@@ -309,12 +309,4 @@ export async function interruptRunningVoicemailRecordingCalls(db: Db, now: Date)
     [now],
   );
   return r.length;
-}
-
-/** Rows of an UPDATE/DELETE … RETURNING (TypeORM answers those as [rows, rowCount]). */
-async function returned<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
-  const r = (await db.query(sql, params)) as unknown;
-  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number')
-    return r[0] as T[];
-  return r as T[];
 }

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
-import { toApiError } from '../../api/api-error';
+import { StaffRequest } from '../staff-request';
 import { CurrentUserStore } from '../../auth/current-user.store';
 import { eventValue } from '../staff-format';
 import {
@@ -169,8 +169,9 @@ export class StaffCreditsPage implements OnInit {
   protected readonly amount = signal('');
   protected readonly reason = signal('');
   protected readonly cents = computed(() => dollarsToCents(this.amount()));
-  protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly request = new StaffRequest();
+  protected readonly busy = this.request.busy;
+  protected readonly error = this.request.error;
   protected readonly notice = signal<string | null>(null);
   protected readonly value = eventValue;
   protected readonly money = formatCents;
@@ -198,10 +199,11 @@ export class StaffCreditsPage implements OnInit {
     if (!cents) return;
     await this.run('add credit', async () => {
       const r = await this.api.topUp(cents, this.reason().trim());
-      this.notice.set(`Added ${formatCents(cents)}. The balance is now ${formatCents(r.balanceCents)}.`);
       this.amount.set('');
       this.reason.set('');
+      // The figures and the ledger first, then the notice: what it says is already on the page.
       await this.refresh(1);
+      this.notice.set(`Added ${formatCents(cents)}. The balance is now ${formatCents(r.balanceCents)}.`);
     });
   }
 
@@ -215,14 +217,6 @@ export class StaffCreditsPage implements OnInit {
   }
 
   private async run(action: string, work: () => Promise<void>): Promise<void> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      await work();
-    } catch (error) {
-      this.error.set(toApiError(error, action).message);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.request.run(action, work);
   }
 }

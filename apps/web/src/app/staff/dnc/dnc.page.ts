@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
-import { toApiError } from '../../api/api-error';
+import { StaffRequest } from '../staff-request';
 import { eventValue, exitReason } from '../staff-format';
 import {
   DncCreditsApi,
@@ -269,8 +269,9 @@ export class StaffDncPage implements OnInit {
   protected readonly list = signal<PageJson<DncEntryJson> | null>(null);
   protected readonly audit = signal<PageJson<DncAuditJson> | null>(null);
   protected readonly imported = signal<DncImportJson | null>(null);
-  protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly request = new StaffRequest();
+  protected readonly busy = this.request.busy;
+  protected readonly error = this.request.error;
   protected readonly notice = signal<string | null>(null);
   protected readonly value = eventValue;
   protected readonly phone = formatPhone;
@@ -361,14 +362,6 @@ export class StaffDncPage implements OnInit {
   }
 
   private async run(action: string, work: () => Promise<void>): Promise<void> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      await work();
-    } catch (error) {
-      this.error.set(toApiError(error, action).message);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.request.run(action, work);
   }
 }

@@ -8,11 +8,11 @@ import {
   type OnInit,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { toApiError } from '../../api/api-error';
 import {
   ProjectAudioApi,
   ProjectAudioSocket,
   formatPhone,
+  ProjectCallStatus,
   toE164,
   type CallerIdStatus,
 } from './project-audio.api';
@@ -177,19 +177,24 @@ export class CallerIdVerificationPage implements OnInit {
   private readonly api = inject(ProjectAudioApi);
   private readonly socket = inject(ProjectAudioSocket);
 
-  protected readonly loaded = signal<CallerIdStatus | null>(null);
-  /** The freshest of what was loaded and what was pushed. */
-  protected readonly status = computed(() => newest(this.loaded(), this.socket.callerId()));
+  private readonly call = new ProjectCallStatus<CallerIdStatus>(
+    this.socket.callerId,
+    (s) => (s.verification ? Date.parse(s.verification.stageEnteredAt) : 0),
+    () => this.api.callerId(this.projectId()),
+    'load the caller ID',
+  );
+  /** The freshest of what was loaded and what was pushed (the one whose verification moved last). */
+  protected readonly status = this.call.status;
   protected readonly running = computed(() => RUNNING.has(this.status()?.verification?.stage ?? ''));
   protected readonly typed = signal('');
   protected readonly numberError = signal<string | null>(null);
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  protected readonly error = this.call.error;
+  protected readonly busy = this.call.busy;
   protected readonly phone = formatPhone;
 
   ngOnInit(): void {
-    this.socket.connect(this.projectId(), () => void this.load());
-    void this.load();
+    this.socket.connect(this.projectId(), () => void this.call.load());
+    void this.call.load();
   }
 
   protected async verify(event: Event): Promise<void> {
@@ -210,30 +215,7 @@ export class CallerIdVerificationPage implements OnInit {
     return this.run(() => this.api.cancelVerification(this.projectId()), 'cancel the call');
   }
 
-  private async load(): Promise<void> {
-    try {
-      this.loaded.set(await this.api.callerId(this.projectId()));
-    } catch (error) {
-      this.error.set(toApiError(error, 'load the caller ID').message);
-    }
-  }
-
   private async run(request: () => Promise<CallerIdStatus>, action: string): Promise<void> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      this.loaded.set(await request());
-    } catch (error) {
-      this.error.set(toApiError(error, action).message);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.call.run(request, action);
   }
-}
-
-/** Pushed and loaded statuses race; keep the one whose verification moved last (pushed on a tie). */
-function newest(loaded: CallerIdStatus | null, pushed: CallerIdStatus | null): CallerIdStatus | null {
-  if (!loaded || !pushed) return pushed ?? loaded;
-  const at = (s: CallerIdStatus) => (s.verification ? Date.parse(s.verification.stageEnteredAt) : 0);
-  return at(pushed) >= at(loaded) ? pushed : loaded;
 }

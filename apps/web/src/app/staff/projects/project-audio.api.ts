@@ -1,7 +1,7 @@
-import { Injectable, inject, signal, type OnDestroy } from '@angular/core';
+import { Injectable, computed, inject, signal, type OnDestroy, type Signal } from '@angular/core';
 import { io, type Socket } from 'socket.io-client';
 import { ApiClient } from '../../api/api.client';
-import { ApiError, apiErrorFrom } from '../../api/api-error';
+import { ApiError, apiErrorFrom, toApiError } from '../../api/api-error';
 import type {
   CallerIdStatus,
   ProjectAudioServerEvents,
@@ -131,6 +131,59 @@ export class ProjectAudioSocket implements OnDestroy {
 
   ngOnDestroy(): void {
     this.disconnect();
+  }
+}
+
+/**
+ * What a project call page shows: the status it loaded or got back from a request, or the one
+ * pushed over the socket, whichever changed last (pushed on a tie); the request running and its
+ * error or notice.
+ */
+export class ProjectCallStatus<T> {
+  readonly loaded = signal<T | null>(null);
+  readonly status: Signal<T | null>;
+  readonly error = signal<string | null>(null);
+  readonly notice = signal<string | null>(null);
+  readonly busy = signal(false);
+
+  constructor(
+    pushed: Signal<T | null>,
+    /** When the status last changed (ms since the epoch; 0 when nothing happened yet). */
+    changedAt: (status: T) => number,
+    private readonly fetch: () => Promise<T>,
+    /** What loading does, for the error ("load the caller ID"). */
+    private readonly what: string,
+  ) {
+    this.status = computed(() => {
+      const loaded = this.loaded();
+      const latest = pushed();
+      if (!loaded || !latest) return latest ?? loaded;
+      return changedAt(latest) >= changedAt(loaded) ? latest : loaded;
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.loaded.set(await this.fetch());
+    } catch (error) {
+      this.error.set(toApiError(error, this.what).message);
+    }
+  }
+
+  /** Run a request that answers the new status; false when it failed (the error says why). */
+  async run(request: () => Promise<T>, action: string): Promise<boolean> {
+    this.busy.set(true);
+    this.error.set(null);
+    this.notice.set(null);
+    try {
+      this.loaded.set(await request());
+      return true;
+    } catch (error) {
+      this.error.set(toApiError(error, action).message);
+      return false;
+    } finally {
+      this.busy.set(false);
+    }
   }
 }
 

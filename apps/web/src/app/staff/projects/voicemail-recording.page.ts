@@ -8,11 +8,11 @@ import {
   type OnInit,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { toApiError } from '../../api/api-error';
 import {
   ProjectAudioApi,
   ProjectAudioSocket,
   formatPhone,
+  ProjectCallStatus,
   toE164,
   type VoicemailStatus,
 } from './project-audio.api';
@@ -179,19 +179,29 @@ export class VoicemailRecordingPage implements OnInit {
   private readonly api = inject(ProjectAudioApi);
   private readonly socket = inject(ProjectAudioSocket);
 
-  protected readonly loaded = signal<VoicemailStatus | null>(null);
-  protected readonly status = computed(() => newest(this.loaded(), this.socket.voicemail()));
+  private readonly call = new ProjectCallStatus<VoicemailStatus>(
+    this.socket.voicemail,
+    (s) =>
+      Math.max(
+        s.call ? Date.parse(s.call.stageEnteredAt) : 0,
+        s.recording ? Date.parse(s.recording.createdAt) : 0,
+      ),
+    () => this.api.voicemail(this.projectId()),
+    'load the voicemail message',
+  );
+  /** The freshest of what was loaded and what was pushed (the one that changed last). */
+  protected readonly status = this.call.status;
   protected readonly running = computed(() => RUNNING.has(this.status()?.call?.stage ?? ''));
   protected readonly file = signal<File | null>(null);
   protected readonly typed = signal('');
   protected readonly phoneError = signal<string | null>(null);
-  protected readonly error = signal<string | null>(null);
-  protected readonly notice = signal<string | null>(null);
-  protected readonly busy = signal(false);
+  protected readonly error = this.call.error;
+  protected readonly notice = this.call.notice;
+  protected readonly busy = this.call.busy;
 
   ngOnInit(): void {
-    this.socket.connect(this.projectId(), () => void this.load());
-    void this.load();
+    this.socket.connect(this.projectId(), () => void this.call.load());
+    void this.call.load();
   }
 
   protected picked(event: Event): void {
@@ -245,37 +255,7 @@ export class VoicemailRecordingPage implements OnInit {
 
   protected readonly phone = formatPhone;
 
-  private async load(): Promise<void> {
-    try {
-      this.loaded.set(await this.api.voicemail(this.projectId()));
-    } catch (error) {
-      this.error.set(toApiError(error, 'load the voicemail message').message);
-    }
+  private run(request: () => Promise<VoicemailStatus>, action: string): Promise<boolean> {
+    return this.call.run(request, action);
   }
-
-  private async run(request: () => Promise<VoicemailStatus>, action: string): Promise<boolean> {
-    this.busy.set(true);
-    this.error.set(null);
-    this.notice.set(null);
-    try {
-      this.loaded.set(await request());
-      return true;
-    } catch (error) {
-      this.error.set(toApiError(error, action).message);
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
-  }
-}
-
-/** Pushed and loaded statuses race; keep the one that changed last (pushed on a tie). */
-function newest(loaded: VoicemailStatus | null, pushed: VoicemailStatus | null): VoicemailStatus | null {
-  if (!loaded || !pushed) return pushed ?? loaded;
-  const at = (s: VoicemailStatus) =>
-    Math.max(
-      s.call ? Date.parse(s.call.stageEnteredAt) : 0,
-      s.recording ? Date.parse(s.recording.createdAt) : 0,
-    );
-  return at(pushed) >= at(loaded) ? pushed : loaded;
 }

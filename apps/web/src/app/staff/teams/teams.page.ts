@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { StaffRequest } from '../staff-request';
 import { RouterLink } from '@angular/router';
 import { toApiError } from '../../api/api-error';
 import { StaffApi, type CampaignUser, type InvitationResponse, type TeamJson } from '../../api/staff.api';
@@ -164,8 +165,9 @@ export class StaffTeamsPage {
   protected readonly inviteName = signal('');
   protected readonly inviteRole = signal<'volunteer' | 'organizer'>('volunteer');
   protected readonly invited = signal<InvitationResponse | null>(null);
-  protected readonly busy = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly request = new StaffRequest();
+  protected readonly busy = this.request.busy;
+  protected readonly error = this.request.error;
   protected readonly value = eventValue;
   private readonly volunteersFirst = computed(() =>
     [...this.users()].sort((a, b) => Number(a.role !== 'volunteer') - Number(b.role !== 'volunteer')),
@@ -211,19 +213,11 @@ export class StaffTeamsPage {
     }
   }
 
-  private async act(action: () => Promise<unknown>, what: string): Promise<boolean> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
+  private act(action: () => Promise<unknown>, what: string): Promise<boolean> {
+    return this.request.run(what, async () => {
       await action();
       await this.load();
-      return true;
-    } catch (caught) {
-      this.error.set(toApiError(caught, what).message);
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 
   protected async invite(event: Event): Promise<void> {
