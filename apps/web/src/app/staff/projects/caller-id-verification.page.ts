@@ -16,6 +16,7 @@ import {
   toE164,
   type CallerIdStatus,
 } from './project-audio.api';
+import { PROJECT_CALL_PAGE_STYLES } from './project-call-page.styles';
 
 const RUNNING = new Set(['calling', 'ringing', 'awaiting-code']);
 
@@ -30,45 +31,7 @@ const RUNNING = new Set(['calling', 'ringing', 'awaiting-code']);
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink],
   providers: [ProjectAudioSocket],
-  styles: `
-    .badge {
-      display: inline-block;
-      margin-left: 0.5rem;
-      padding: 0.1rem 0.5rem;
-      border-radius: 999px;
-      font-size: 0.85rem;
-      font-weight: 600;
-    }
-    .badge.ok {
-      background: #e3f4e8;
-      color: #14532d;
-    }
-    .badge.warn {
-      background: #fff4d6;
-      color: #713f12;
-    }
-    .big-code {
-      display: inline-block;
-      margin-left: 0.5rem;
-      font-size: 2rem;
-      letter-spacing: 0.3rem;
-      font-variant-numeric: tabular-nums;
-    }
-    .plain-list {
-      list-style: none;
-      padding: 0;
-    }
-    .plain-list li {
-      display: flex;
-      gap: 0.75rem;
-      align-items: center;
-      padding: 0.25rem 0;
-    }
-    audio {
-      width: 100%;
-      max-width: 28rem;
-    }
-  `,
+  styles: PROJECT_CALL_PAGE_STYLES,
   template: `
     <section class="page">
       <p class="muted small"><a [routerLink]="['/staff/projects', projectId()]">← Project settings</a></p>
