@@ -474,7 +474,7 @@ async function main(): Promise<void> {
       'partial index `queue_entries_claim_free_idx` (entries nobody holds) in hand-out order, checking requeue delay and calling zone',
       'inside the index, and looks at the expired leases through `queue_entries_claim_held_idx`; it locks entry and phone with',
       '`FOR UPDATE SKIP LOCKED`, writes the lease and the call attempt, and returns the household for the call screen.',
-      'Claims of one project that arrive while that project’s claim statements are in flight are combined (`ClaimCombiner`,',
+      'Claims of one project that arrive while that project’s claim statements are in flight are combined (`claimBatcherOf`, a `KeyedBatcher`,',
       'at most 32 per statement, at most 2 statements of a project in flight per process): one index walk, one commit and one',
       'round trip for all of them, each request still getting its own phone. A claim that finds its project idle runs at once,',
       'alone. The 16-instance row shows the same claimers with nothing to combine.',

@@ -36,6 +36,7 @@ import {
   type RunningApp,
   configWithoutPbx,
   createLoginUser,
+  daytimeZone,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -98,9 +99,23 @@ describe('DNC, credits and the live dashboard in the browser (issue 6)', () => {
     ids.volunteerId = volunteer.id;
     const project = await newProject(db.ds, campaign.id, { name: 'Weekend calls' });
     ids.project = project.id;
-    await newVoter(db.ds, campaign.id, { firstName: 'Dee', phones: [{ number: '2125558002' }] });
-    await newVoter(db.ds, campaign.id, { firstName: 'Eve', phones: [{ number: '2125558101' }] });
-    await newVoter(db.ds, campaign.id, { firstName: 'Fay', phones: [{ number: '2125558102' }] });
+    // Voters where it is mid-day now, so that their calling hours are open whenever this runs.
+    const zone = daytimeZone();
+    await newVoter(db.ds, campaign.id, {
+      firstName: 'Dee',
+      timeZone: zone,
+      phones: [{ number: '2125558002' }],
+    });
+    await newVoter(db.ds, campaign.id, {
+      firstName: 'Eve',
+      timeZone: zone,
+      phones: [{ number: '2125558101' }],
+    });
+    await newVoter(db.ds, campaign.id, {
+      firstName: 'Fay',
+      timeZone: zone,
+      phones: [{ number: '2125558102' }],
+    });
     await target(db.ds, campaign.id, project.id, {});
     await api(
       baseUrl,

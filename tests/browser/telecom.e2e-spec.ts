@@ -34,6 +34,7 @@ import {
   type Browser,
   type RunningApp,
   createLoginUser,
+  daytimeZone,
 } from './support/browser-app.harness';
 
 const PASSWORD = 'correct horse battery staple';
@@ -138,7 +139,7 @@ describe('the Telecom page in the browser (issue 6)', () => {
     await newVoters(
       db.ds,
       campaignId,
-      numbers.map((n) => ({ tags: ['t'], phones: [{ number: n }] })),
+      numbers.map((n) => ({ tags: ['t'], timeZone: daytimeZone(), phones: [{ number: n }] })),
     );
     await target(db.ds, campaignId, project.id, { tagsAny: ['t'] });
     const user = await newUser(db.ds, campaignId, 'volunteer');

@@ -132,8 +132,14 @@ describe('power dialing through Asterisk (SIPp volunteers and voters)', () => {
     expect(toThisVoter.some((m) => /dialin|\+15550000100/.test(m.raw))).toBe(false);
     expect(voters.received('INVITE').filter((m) => m.raw.includes('+12025550202'))).toHaveLength(1);
 
+    expect(await orchestrator.gauge('phonebank_voter_channels')).toBe(1);
+
     await api('POST', `/dial-sessions/${sessionId}/hangup`);
     await eventually('wrap-up', () => lastView(sessionId)?.stage === 'wrap-up', 10_000);
+    await eventually(
+      'the voter leg to be counted out',
+      async () => (await orchestrator.gauge('phonebank_voter_channels')) === 0,
+    );
     const attempt = await attemptOf(projectId);
     const done = await api<{ accepted: boolean }>('POST', `/dial-sessions/${sessionId}/outcome`, {
       attemptId: attempt!.id,

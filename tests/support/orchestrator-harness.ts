@@ -7,12 +7,13 @@ import type { PbxPort } from '@phonebank/pbx';
 import { AppConfigModule } from '../../apps/orchestrator/src/config/config.module';
 import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module';
 import { PBX_PORT } from '../../apps/orchestrator/src/pbx/pbx.module';
-import { CLOCK } from '../../apps/orchestrator/src/power-dial/clock.provider';
+import { CLOCK } from '../../apps/orchestrator/src/clock/clock.module';
 import {
   DialSessionService,
   type SessionUpdate,
 } from '../../apps/orchestrator/src/power-dial/dial-session.service';
 import { PowerDialModule } from '../../apps/orchestrator/src/power-dial/power-dial.module';
+import { PowerDialMetrics } from '../../apps/orchestrator/src/power-dial/power-dial.metrics';
 import { CollectingLogger } from './collecting-logger';
 import { daytimeClock } from './daytime-clock';
 import { eventually } from './eventually';
@@ -86,6 +87,13 @@ export class OrchestratorHarness {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** The current value of one of the engine's gauges (as /metrics would show it). */
+  async gauge(name: string): Promise<number> {
+    const metric = this.app.get(PowerDialMetrics).registry.getSingleMetric(name);
+    if (!metric) throw new Error(`no metric ${name}`);
+    return (await metric.get()).values[0]?.value ?? 0;
   }
 
   viewsOf(sessionId: string): DialSessionView[] {

@@ -17,7 +17,7 @@ import { createUser, setPasswordHash, type Db } from '@phonebank/persistence';
 import { PasswordHasher } from '../../../apps/orchestrator/src/auth/password.hasher';
 import { AppConfigModule } from '../../../apps/orchestrator/src/config/config.module';
 import { DatabaseModule } from '../../../apps/orchestrator/src/database/database.module';
-import { CLOCK } from '../../../apps/orchestrator/src/power-dial/clock.provider';
+import { CLOCK } from '../../../apps/orchestrator/src/clock/clock.module';
 import { WebModule } from '../../../apps/orchestrator/src/web/web.module';
 import { CollectingLogger } from '../../support/collecting-logger';
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock/clock.module';
 import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { CallScreenService } from './call-screen.service';
@@ -12,6 +13,7 @@ import { SessionAuthGuard } from './session-auth.guard';
  * TypeORM DataSource in scope (DatabaseModule).
  */
 @Module({
+  imports: [ClockModule],
   controllers: [AuthController, MeController],
   providers: [
     AccountsService,

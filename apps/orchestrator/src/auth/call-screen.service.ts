@@ -1,6 +1,6 @@
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isProjectOpen, nextOpening, systemClock } from '@phonebank/domain';
+import { isProjectOpen, nextOpening, type Clock } from '@phonebank/domain';
 import {
   campaignName,
   getProject,
@@ -18,20 +18,24 @@ import type {
   ProjectSummary,
   SurveyAnswerInput,
 } from '../../../../libs/contracts/src/call-screen.contract';
+import { CLOCK } from '../clock/clock.module';
 
 type CampaignUser = UserRow & { campaignId: string };
 
 /** What the volunteer's pages read: their projects, a project's script and survey, a call's voters. */
 @Injectable()
 export class CallScreenService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async myProjects(user: CampaignUser): Promise<ProjectSummary[]> {
     const [projects, campaign] = await Promise.all([
       listProjectsForUser(this.ds, user),
       campaignName(this.ds, user.campaignId),
     ]);
-    const now = systemClock.now();
+    const now = this.clock.now();
     return projects.map((p) => summary(p, campaign ?? '', now));
   }
 
@@ -40,7 +44,7 @@ export class CallScreenService {
     const p = await this.accessibleProject(user, projectId);
     const campaign = (await campaignName(this.ds, user.campaignId)) ?? '';
     return {
-      ...summary(p, campaign, systemClock.now()),
+      ...summary(p, campaign, this.clock.now()),
       timeZone: p.timeZone,
       script: p.script,
       survey: p.surveyQuestions,
@@ -81,7 +85,7 @@ export class CallScreenService {
       attemptId,
       userId: user.id,
       answers: answers.map((x) => ({ ...x, group: questions.get(x.questionId)?.get(x.tag) ?? null })),
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
     if (saved !== answers.length)
       throw new UnprocessableEntityException({

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import { creditLedger, creditSummary, topUpCredits } from '@phonebank/persistence';
 import { CurrentUser, Roles, type AuthedRequest } from '../queue-api/auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { LedgerQueryDto } from '../dnc/dnc.dto';
 import { TopUpDto } from './credits.dto';
 import { Guarded } from '../auth/guarded.decorator';
+import { CLOCK } from '../clock/clock.module';
 
 type User = AuthedRequest['user'];
 
@@ -19,12 +20,15 @@ type User = AuthedRequest['user'];
 @Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('credits')
 export class CreditsController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Balance, rate per minute and the minutes of power dialing it buys' })
   summary(@CurrentUser() user: User) {
-    return creditSummary(this.ds, user.campaignId, systemClock.now());
+    return creditSummary(this.ds, user.campaignId, this.clock.now());
   }
 
   @Get('ledger')
@@ -46,7 +50,7 @@ export class CreditsController {
       amountCents: dto.amountCents,
       reason: dto.reason,
       userId: user.id,
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock/clock.module';
 import { BearerAuthGuard } from '../queue-api/auth.guard';
 import { CampaignActivityNotifier } from './campaign-activity.notifier';
 import { DashboardController } from './dashboard.controller';
@@ -11,6 +12,7 @@ import { DashboardService } from './dashboard.service';
  * (CampaignActivityNotifier, and a trigger on dial_sessions), so it depends on no other module.
  */
 @Module({
+  imports: [ClockModule],
   controllers: [DashboardController],
   providers: [BearerAuthGuard, DashboardService, DashboardGateway, CampaignActivityNotifier],
   exports: [CampaignActivityNotifier],

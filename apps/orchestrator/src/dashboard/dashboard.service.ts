@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import { CAMPAIGN_ACTIVITY_CHANNEL, dashboardSnapshot, type DashboardSnapshot } from '@phonebank/persistence';
+import { CLOCK } from '../clock/clock.module';
 
 /** A change is shown after this quiet time (several changes of one click make one refresh)… */
 const DEBOUNCE_MS = 150;
@@ -36,7 +37,10 @@ export class DashboardService implements OnModuleInit, OnModuleDestroy {
   private retryMs = 500;
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   onModuleInit(): void {
     void this.listen();
@@ -56,7 +60,7 @@ export class DashboardService implements OnModuleInit, OnModuleDestroy {
   }
 
   snapshot(campaignId: string, timeZone: string): Promise<DashboardSnapshot> {
-    return dashboardSnapshot(this.ds, campaignId, systemClock.now(), timeZone);
+    return dashboardSnapshot(this.ds, campaignId, this.clock.now(), timeZone);
   }
 
   /** A viewer starts watching; call the returned function when they leave. */

@@ -20,6 +20,8 @@ import { QueueApiModule } from '../queue-api/queue-api.module';
 import { CreditsModule } from '../credits/credits.module';
 import { DncModule } from '../dnc/dnc.module';
 import { DashboardModule } from './dashboard.module';
+import { daytimeClock } from '../../../../tests/support/daytime-clock';
+import { CLOCK } from '../clock/clock.module';
 
 let db: TestDatabase;
 let app: INestApplication;
@@ -40,7 +42,11 @@ beforeAll(async () => {
       CreditsModule,
       DashboardModule,
     ],
-  }).compile();
+  })
+    // Calling hours are 08:00–21:00 voter time: claim at mid-day whatever hour the tests run.
+    .overrideProvider(CLOCK)
+    .useValue(daytimeClock())
+    .compile();
   app = moduleRef.createNestApplication();
   await app.listen(0, '127.0.0.1');
   base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import {
   QueueError,
   addToDnc,
@@ -17,6 +28,7 @@ import { CurrentUser, type AuthedRequest } from '../queue-api/auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { DncChangeDto, DncImportQueryDto, ListQueryDto } from './dnc.dto';
 import { Guarded } from '../auth/guarded.decorator';
+import { CLOCK } from '../clock/clock.module';
 
 type User = AuthedRequest['user'];
 const actor = (user: User): DncActor => ({ userId: user.id, userName: user.name });
@@ -44,7 +56,10 @@ async function* capped(body: AsyncIterable<Buffer>, max: number): AsyncGenerator
 @Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('dnc')
 export class DncController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The DNC list, newest first; search by any digits of the number' })
@@ -64,7 +79,7 @@ export class DncController {
       number: dto.number,
       reason: dto.reason,
       actor: actor(user),
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
@@ -80,7 +95,7 @@ export class DncController {
       number: dto.number,
       reason: dto.reason,
       actor: actor(user),
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
@@ -95,7 +110,7 @@ export class DncController {
     return importDncCsv(this.ds, user.campaignId, capped(req, DNC_IMPORT_MAX_BYTES), {
       defaultReason: q.reason,
       actor: actor(user),
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
@@ -106,7 +121,7 @@ export class DncController {
     @CurrentUser() user: User,
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
   ) {
-    const day = systemClock.now().toISOString().slice(0, 10);
+    const day = this.clock.now().toISOString().slice(0, 10);
     res.setHeader('Content-Disposition', `attachment; filename="do-not-call-${day}.csv"`);
     return new StreamableFile(Readable.from(exportDncCsv(this.ds, user.campaignId)), {
       type: 'text/csv; charset=utf-8',

@@ -44,7 +44,7 @@ import type { PbxEvent, PbxPort } from '@phonebank/pbx';
 import { APP_CONFIG } from '../config/config.module';
 import { PBX_PORT } from '../pbx/pbx.module';
 import { VoicemailMediaService } from '../voicemail/voicemail-media.service';
-import { CLOCK } from './clock.provider';
+import { CLOCK } from '../clock/clock.module';
 import { PowerDialError } from './power-dial.errors';
 import { PowerDialMetrics } from './power-dial.metrics';
 import { TrunkLineError, TrunkLineLimiter, type GrantedLine } from '../trunks/trunk-line.limiter';
@@ -473,7 +473,6 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         const clicked = s.clickedAt.get(c.attemptId);
         if (clicked !== undefined)
           this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
-        this.metrics.channelsInUse.inc();
         await marked;
         return;
       }

@@ -2,7 +2,7 @@ import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { PbxModule } from '../pbx/pbx.module';
 import { TrunksModule } from '../trunks/trunks.module';
 import { VoicemailMediaModule } from '../voicemail/voicemail-media.module';
-import { clockProvider } from './clock.provider';
+import { ClockModule } from '../clock/clock.module';
 import { DialInHandler } from './dial-in.handler';
 import { DialSessionService } from './dial-session.service';
 import { MetricsController } from './metrics.controller';
@@ -11,9 +11,9 @@ import { PowerDialMetrics } from './power-dial.metrics';
 
 /** Power dialing: dial-in with PIN, dial sessions, voicemail drop, metering, metrics. */
 @Module({
-  imports: [PbxModule, TrunksModule, VoicemailMediaModule],
+  imports: [ClockModule, PbxModule, TrunksModule, VoicemailMediaModule],
   controllers: [PowerDialController, MetricsController],
-  providers: [clockProvider, PowerDialMetrics, DialSessionService, DialInHandler],
+  providers: [PowerDialMetrics, DialSessionService, DialInHandler],
   exports: [DialSessionService, PowerDialMetrics],
 })
 export class PowerDialModule implements OnApplicationBootstrap {

@@ -1,8 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { DateTime } from 'luxon';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import {
   addVoterNote,
   applyOutcome,
@@ -43,6 +55,7 @@ import {
 } from './queue-api.dto';
 
 import { Guarded } from '../auth/guarded.decorator';
+import { CLOCK } from '../clock/clock.module';
 type User = AuthedRequest['user'];
 @ApiTags('campaign')
 @Guarded(QueueErrorFilter)
@@ -82,14 +95,17 @@ export class CampaignController {
 @Guarded(QueueErrorFilter)
 @Controller('voters')
 export class VotersController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post('import')
   @Roles('admin', 'organizer')
   @ApiConsumes('text/csv')
   @ApiOperation({ summary: 'Import voters and phones from a CSV body; all or nothing, errors by line' })
   importCsv(@CurrentUser() user: User, @Req() req: AuthedRequest) {
-    return importVotersCsv(this.ds, user.campaignId, req, { now: systemClock.now() });
+    return importVotersCsv(this.ds, user.campaignId, req, { now: this.clock.now() });
   }
 
   @Post('count')
@@ -122,6 +138,7 @@ export class ProjectsController {
     private readonly ds: DataSource,
     private readonly access: QueueAccessService,
     private readonly activity: CampaignActivityNotifier,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -163,14 +180,14 @@ export class ProjectsController {
       campaignId: user.campaignId,
       filter: dto.filter,
       suppressDays: dto.suppressDays ?? null,
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
   @Get(':id/queue')
   async stats(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string) {
     await this.access.assertProject(user, id);
-    return projectQueueStats(this.ds, id, systemClock.now());
+    return projectQueueStats(this.ds, id, this.clock.now());
   }
 
   @Post(':id/claims')
@@ -182,7 +199,7 @@ export class ProjectsController {
       projectId: id,
       userId: user.id,
       leaseSeconds: dto.leaseSeconds ?? 300,
-      now: systemClock.now(),
+      now: this.clock.now(),
       sessionId: dto.sessionId ?? null,
     });
     if (result.kind === 'claimed') this.activity.changed(user.campaignId); // the live dashboard
@@ -198,6 +215,7 @@ export class AttemptsController {
     private readonly ds: DataSource,
     private readonly access: QueueAccessService,
     private readonly activity: CampaignActivityNotifier,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post(':id/outcome')
@@ -212,7 +230,7 @@ export class AttemptsController {
     const result = await applyOutcome(this.ds, {
       attemptId: id,
       userId: user.id,
-      now: systemClock.now(),
+      now: this.clock.now(),
       ...dto,
     });
     if (result.applied) this.activity.changed(user.campaignId); // the live dashboard
@@ -223,7 +241,7 @@ export class AttemptsController {
   @HttpCode(200)
   async release(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string) {
     await this.access.assertAttempt(user, id);
-    const released = await releaseClaim(this.ds, id, systemClock.now());
+    const released = await releaseClaim(this.ds, id, this.clock.now());
     if (released) this.activity.changed(user.campaignId); // the live dashboard
     return { released };
   }
@@ -232,6 +250,6 @@ export class AttemptsController {
   @HttpCode(200)
   async renew(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string, @Body() dto: RenewLeaseDto) {
     await this.access.assertAttempt(user, id);
-    return { renewed: await renewLease(this.ds, id, dto.leaseSeconds, systemClock.now()) };
+    return { renewed: await renewLease(this.ds, id, dto.leaseSeconds, this.clock.now()) };
   }
 }

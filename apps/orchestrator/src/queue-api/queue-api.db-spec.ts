@@ -10,6 +10,8 @@ import {
   newVoter,
   target,
 } from '../../../../libs/persistence/src/testing/factories';
+import { daytimeClock } from '../../../../tests/support/daytime-clock';
+import { CLOCK } from '../clock/clock.module';
 import { QueueApiModule } from './queue-api.module';
 
 let db: TestDatabase;
@@ -18,23 +20,21 @@ let base: string;
 
 beforeAll(async () => {
   db = await createTestDatabase('pb_api');
-  const moduleRef = await Test.createTestingModule({ imports: [QueueApiModule] })
-    .overrideProvider(DataSource)
-    .useValue(db.ds)
-    .compile()
-    .catch(async () =>
-      Test.createTestingModule({
-        imports: [
-          {
-            module: class DbModule {},
-            global: true,
-            providers: [{ provide: DataSource, useValue: db.ds }],
-            exports: [DataSource],
-          },
-          QueueApiModule,
-        ],
-      }).compile(),
-    );
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      {
+        module: class DbModule {},
+        global: true,
+        providers: [{ provide: DataSource, useValue: db.ds }],
+        exports: [DataSource],
+      },
+      QueueApiModule,
+    ],
+  })
+    // Calling hours are 08:00–21:00 voter time: claim at mid-day whatever hour the tests run.
+    .overrideProvider(CLOCK)
+    .useValue(daytimeClock())
+    .compile();
   app = moduleRef.createNestApplication();
   await app.listen(0, '127.0.0.1');
   base = await app.getUrl();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock/clock.module';
 import { BearerAuthGuard } from './auth.guard';
 import {
   AttemptsController,
@@ -14,6 +15,7 @@ import { CampaignActivityNotifier } from '../dashboard/campaign-activity.notifie
  * provider in scope (TypeOrmModule.forRoot…, as DatabaseModule provides).
  */
 @Module({
+  imports: [ClockModule],
   controllers: [CampaignController, VotersController, ProjectsController, AttemptsController],
   providers: [QueueAccessService, BearerAuthGuard, CampaignActivityNotifier],
 })

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import {
   projectReport,
   projectResultsCsv,
@@ -20,6 +20,7 @@ import { CurrentUser, type AuthedRequest } from '../auth/session-auth.guard';
 import { QueueErrorFilter } from '../queue-api/queue-error.filter';
 import { ReportRangeQueryDto, VolunteerReportQueryDto } from './reports.dto';
 import { Guarded } from '../auth/guarded.decorator';
+import { CLOCK } from '../clock/clock.module';
 
 type User = AuthedRequest['user'];
 
@@ -39,7 +40,10 @@ const csvFile = (file: CsvExport): StreamableFile =>
 @Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('reports')
 export class ReportsController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get('projects')
   @ApiOperation({ summary: 'The campaign’s projects one can report on (archived ones too)' })
@@ -62,7 +66,7 @@ export class ReportsController {
       projectId: id,
       from: q.from,
       to: q.to,
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
@@ -74,7 +78,7 @@ export class ReportsController {
       projectId: q.projectId ?? null,
       from: q.from,
       to: q.to,
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 

@@ -4,6 +4,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  Inject,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -13,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import {
   addTeamMember,
   createNamedTeam,
@@ -43,17 +44,21 @@ import { StartVoterImportDto, TeamDto } from './staff-api.dto';
 import { VoterImportsService } from './voter-imports.service';
 
 import { Guarded } from '../auth/guarded.decorator';
+import { CLOCK } from '../clock/clock.module';
 type User = AuthedRequest['user'];
 @ApiTags('campaign')
 @Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('campaign')
 export class CampaignStaffController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get('projects')
   @ApiOperation({ summary: 'Every project of the campaign (archived last) with its queue figures' })
   projects(@CurrentUser() user: User): Promise<StaffProjectSummary[]> {
-    return listCampaignProjects(this.ds, user.campaignId, systemClock.now());
+    return listCampaignProjects(this.ds, user.campaignId, this.clock.now());
   }
 
   @Get('users')
@@ -77,12 +82,15 @@ export class CampaignStaffController {
 @Guarded(QueueErrorFilter, 'admin', 'organizer')
 @Controller('projects')
 export class ProjectAdminController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get(':id/settings')
   @ApiOperation({ summary: 'One project with every setting, caller ID and recording status, queue figures' })
   settings(@CurrentUser() user: User, @Param('id', ParseUUIDPipe) id: string): Promise<ProjectSettings> {
-    return projectSettings(this.ds, user.campaignId, id, systemClock.now());
+    return projectSettings(this.ds, user.campaignId, id, this.clock.now());
   }
 
   @Get(':id/access')

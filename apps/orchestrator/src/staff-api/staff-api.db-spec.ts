@@ -23,8 +23,11 @@ import type {
 import { AuthModule } from '../auth/auth.module';
 import { QueueApiModule } from '../queue-api/queue-api.module';
 import { StaffApiModule } from './staff-api.module';
+import { daytimeClock } from '../../../../tests/support/daytime-clock';
+import { CLOCK } from '../clock/clock.module';
 
 let db: TestDatabase;
+const clock = daytimeClock();
 let app: INestApplication;
 let base: string;
 
@@ -35,7 +38,11 @@ beforeAll(async () => {
   class TestDbModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [TestDbModule, QueueApiModule, AuthModule, StaffApiModule],
-  }).compile();
+  })
+    // Calling hours are 08:00–21:00 voter time: claim at mid-day whatever hour the tests run.
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
   app = moduleRef.createNestApplication({ logger: ['error'] });
   app.setGlobalPrefix('api');
   await app.listen(0, '127.0.0.1');
@@ -402,8 +409,8 @@ describe('staff API (issue 6)', () => {
       fileName: 'big.csv',
     });
     await ds.query(
-      `UPDATE voter_imports SET phase = 'parsing', rows = 5000, updated_at = now() - interval '5 minutes' WHERE id = $1`,
-      [job.body.id],
+      `UPDATE voter_imports SET phase = 'parsing', rows = 5000, updated_at = $2::timestamptz - interval '5 minutes' WHERE id = $1`,
+      [job.body.id, clock.now()],
     );
     const seen = await call<VoterImportJob>('GET', `/voter-imports/${job.body.id}`, organizer.token);
     expect(seen.body).toMatchObject({ phase: 'failed', rows: 5000 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock/clock.module';
 import { SessionAuthGuard } from '../auth/session-auth.guard';
 import {
   CampaignStaffController,
@@ -14,6 +15,7 @@ import { VoterImportsService } from './voter-imports.service';
  * and organizer only. Needs a TypeORM `DataSource` in scope (DatabaseModule).
  */
 @Module({
+  imports: [ClockModule],
   controllers: [CampaignStaffController, ProjectAdminController, TeamsController, VoterImportsController],
   providers: [VoterImportsService, SessionAuthGuard],
 })

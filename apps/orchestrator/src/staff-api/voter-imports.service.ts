@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { systemClock } from '@phonebank/domain';
+import type { Clock } from '@phonebank/domain';
 import {
   createImportJob,
   finishImportJob,
@@ -14,6 +14,7 @@ import {
   type ImportJobRow,
   type UserRow,
 } from '@phonebank/persistence';
+import { CLOCK } from '../clock/clock.module';
 
 type CampaignUser = UserRow & { campaignId: string };
 
@@ -30,7 +31,10 @@ const HEARTBEAT_MS = 5_000;
 export class VoterImportsService {
   private readonly logger = new Logger('VoterImports');
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   start(user: CampaignUser, fileName: string, totalBytes: number | null): Promise<ImportJobRow> {
     return createImportJob(this.ds, {
@@ -38,22 +42,22 @@ export class VoterImportsService {
       userId: user.id,
       fileName,
       totalBytes,
-      now: systemClock.now(),
+      now: this.clock.now(),
     });
   }
 
   get(user: CampaignUser, id: string): Promise<ImportJobRow> {
-    return getImportJob(this.ds, user.campaignId, id, systemClock.now());
+    return getImportJob(this.ds, user.campaignId, id, this.clock.now());
   }
 
   list(user: CampaignUser): Promise<ImportJobRow[]> {
-    return listImportJobs(this.ds, user.campaignId, systemClock.now());
+    return listImportJobs(this.ds, user.campaignId, this.clock.now());
   }
 
   /** Import the uploaded file into the job's campaign; answers the finished job. */
   async upload(user: CampaignUser, id: string, body: Readable): Promise<ImportJobRow> {
-    await getImportJob(this.ds, user.campaignId, id, systemClock.now()); // 404 for another campaign's job
-    if (!(await startImportJob(this.ds, user.campaignId, id, systemClock.now()))) {
+    await getImportJob(this.ds, user.campaignId, id, this.clock.now()); // 404 for another campaign's job
+    if (!(await startImportJob(this.ds, user.campaignId, id, this.clock.now()))) {
       body.resume(); // drain what the browser still sends
       throw new ConflictException({
         code: 'IMPORT_STARTED',
@@ -65,16 +69,16 @@ export class VoterImportsService {
     let writes: Promise<void> = Promise.resolve();
     const write = (p: { phase: 'parsing' | 'merging'; rows: number; bytes: number }): void => {
       writes = writes
-        .then(() => recordImportProgress(this.ds, id, p, systemClock.now()))
+        .then(() => recordImportProgress(this.ds, id, p, this.clock.now()))
         .catch((e: unknown) => this.logger.warn(`import ${id}: progress not saved: ${String(e)}`));
     };
     const heartbeat = setInterval(() => {
-      writes = writes.then(() => touchImportJob(this.ds, id, systemClock.now())).catch(() => undefined);
+      writes = writes.then(() => touchImportJob(this.ds, id, this.clock.now())).catch(() => undefined);
     }, HEARTBEAT_MS);
     heartbeat.unref();
     try {
       const result = await importVotersCsv(this.ds, user.campaignId, body, {
-        now: systemClock.now(),
+        now: this.clock.now(),
         onProgress: (p) => {
           bytes = p.bytes;
           if (p.phase !== 'parsing' && p.phase !== 'merging') return;
@@ -87,7 +91,7 @@ export class VoterImportsService {
       });
       clearInterval(heartbeat);
       await writes;
-      await finishImportJob(this.ds, id, { result, bytes }, systemClock.now());
+      await finishImportJob(this.ds, id, { result, bytes }, this.clock.now());
       this.logger.log(
         `import ${id} (campaign ${user.campaignId}): ${result.ok ? 'imported' : 'refused'} ${result.rows} rows` +
           (result.ok ? '' : `, ${result.errorCount} errors`),
@@ -104,12 +108,12 @@ export class VoterImportsService {
             'the import stopped on the server (the upload was cut off, or the database failed); nothing was ' +
             'imported. Upload the file again.',
         },
-        systemClock.now(),
+        this.clock.now(),
       );
       throw error;
     } finally {
       clearInterval(heartbeat);
     }
-    return getImportJob(this.ds, user.campaignId, id, systemClock.now());
+    return getImportJob(this.ds, user.campaignId, id, this.clock.now());
   }
 }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { birthdayKeysOn, isProjectOpen, nextOpening } from '@phonebank/domain';
 import type { Db } from '../sql';
+import { KeyedBatcher, perOwner } from '../batcher';
 import { one, rows } from '../sql';
 import { claimContext } from './claim-context';
 
@@ -227,14 +228,15 @@ export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknow
  * Hand the next phone of a project to a volunteer, as a lease that expires.
  *
  * On a data source, claims for the same project that arrive while earlier ones are in flight
- * are combined into one statement (see ClaimCombiner): each still gets its own phone, in
+ * are combined into one statement (see claimBatcherOf): each still gets its own phone, in
  * arrival order, but the queue's head is walked and committed once for all of them. Inside a
  * caller's transaction the claim is a statement of that transaction, alone.
  */
 export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimResult> {
   const prepared = await prepareClaim(db, req);
   if (prepared.kind !== 'ready') return prepared;
-  if (db instanceof DataSource) return combinerOf(db).claim(prepared.claim, req);
+  if (db instanceof DataSource)
+    return claimBatcherOf(db).submit(prepared.claim.key, { claim: prepared.claim, req });
   const claimed = await one<ClaimRow>(db, CLAIM_SQL, claimSqlParameters(prepared.claim, [req]));
   return claimed ? toClaimResult(req, claimed) : { kind: 'empty' };
 }
@@ -264,102 +266,52 @@ const MAX_BATCH = 32;
 /** At most this many claim statements of one project run at once from this process. */
 const MAX_IN_FLIGHT_PER_PROJECT = 2;
 
-interface PendingClaim {
+interface BatchedClaim {
   claim: PreparedClaim;
   req: ClaimRequest;
-  resolve: (r: ClaimResult) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
- * Combines concurrent claims of one project into one statement (flat combining). A claim that
- * finds its project idle runs at once, alone — no waiting for company; claims that arrive
- * while the project's statements are in flight queue up and go together in the next one.
- * Under load this turns N index walks, N commits and N round trips into one, which is what
- * lets one orchestrator serve hundreds of volunteers; correctness does not depend on it (each
- * statement locks with SKIP LOCKED, exactly like a single claim, so several processes and
- * instances still never share a phone). A failed batch is retried claim by claim, so one bad
- * request (an unknown session id, say) fails alone.
+ * Concurrent claims of one project (same key: same open zones, attempt limit and birthday
+ * keys) share one statement (see KeyedBatcher): N index walks, N commits and N round trips
+ * become one, which is what lets one orchestrator serve hundreds of volunteers. Each statement
+ * locks with SKIP LOCKED exactly like a single claim, so several processes and instances still
+ * never share a phone; a failed batch is retried claim by claim, so one bad request (an unknown
+ * session id, say) fails alone.
  */
-class ClaimCombiner {
-  private readonly waiting = new Map<string, PendingClaim[]>();
-  private readonly inFlight = new Map<string, number>();
+const claimBatcherOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<BatchedClaim, ClaimResult>(
+      async (_key, batch) => {
+        const claimed = await executeClaims(ds, batch);
+        const byOrd = new Map(claimed.map((row) => [Number(row.ord), row]));
+        return batch.map((b, i) => {
+          const row = byOrd.get(i + 1);
+          return row ? toClaimResult(b.req, row) : ({ kind: 'empty' } as const);
+        });
+      },
+      { maxBatch: MAX_BATCH, maxInFlightPerKey: MAX_IN_FLIGHT_PER_PROJECT },
+    ),
+);
 
-  constructor(private readonly ds: DataSource) {}
-
-  claim(claim: PreparedClaim, req: ClaimRequest): Promise<ClaimResult> {
-    return new Promise<ClaimResult>((resolve, reject) => {
-      const queue = this.waiting.get(claim.key) ?? [];
-      queue.push({ claim, req, resolve, reject });
-      this.waiting.set(claim.key, queue);
-      this.pump(claim.key);
-    });
+/**
+ * Run CLAIM_SQL straight on the pool as a named prepared statement: each connection parses
+ * it once and, after a few runs, keeps a generic plan, which saves the planning of this
+ * many-CTE statement (about as long as running it) on every claim.
+ */
+async function executeClaims(ds: DataSource, batch: readonly BatchedClaim[]): Promise<ClaimRow[]> {
+  const params = claimSqlParameters(
+    batch[0]!.claim,
+    batch.map((b) => b.req),
+  );
+  const pool = (ds.driver as unknown as { master?: { query?: unknown } }).master;
+  if (pool && typeof pool.query === 'function') {
+    const r = await (
+      pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }
+    ).query({ name: 'pb_claim_next_phones', text: CLAIM_SQL, values: params });
+    return r.rows;
   }
-
-  private pump(key: string): void {
-    const queue = this.waiting.get(key);
-    while (queue && queue.length > 0 && (this.inFlight.get(key) ?? 0) < MAX_IN_FLIGHT_PER_PROJECT) {
-      const batch = queue.splice(0, MAX_BATCH);
-      this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
-      void this.run(batch).finally(() => {
-        const left = (this.inFlight.get(key) ?? 1) - 1;
-        if (left === 0) this.inFlight.delete(key);
-        else this.inFlight.set(key, left);
-        this.pump(key);
-      });
-    }
-    if (queue && queue.length === 0 && !this.inFlight.has(key)) this.waiting.delete(key);
-  }
-
-  private async run(batch: PendingClaim[]): Promise<void> {
-    let claimed: ClaimRow[];
-    try {
-      claimed = await this.execute(batch);
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
-        return;
-      }
-      await Promise.all(batch.map((p) => this.run([p])));
-      return;
-    }
-    const byOrd = new Map(claimed.map((row) => [Number(row.ord), row]));
-    batch.forEach((p, i) => {
-      const row = byOrd.get(i + 1);
-      p.resolve(row ? toClaimResult(p.req, row) : { kind: 'empty' });
-    });
-  }
-
-  /**
-   * Run CLAIM_SQL straight on the pool as a named prepared statement: each connection parses
-   * it once and, after a few runs, keeps a generic plan, which saves the planning of this
-   * many-CTE statement (about as long as running it) on every claim.
-   */
-  private async execute(batch: PendingClaim[]): Promise<ClaimRow[]> {
-    const params = claimSqlParameters(
-      batch[0]!.claim,
-      batch.map((p) => p.req),
-    );
-    const pool = (this.ds.driver as unknown as { master?: { query?: unknown } }).master;
-    if (pool && typeof pool.query === 'function') {
-      const r = await (
-        pool as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: ClaimRow[] }> }
-      ).query({ name: 'pb_claim_next_phones', text: CLAIM_SQL, values: params });
-      return r.rows;
-    }
-    return rows<ClaimRow>(this.ds, CLAIM_SQL, params);
-  }
-}
-
-const combiners = new WeakMap<DataSource, ClaimCombiner>();
-
-function combinerOf(ds: DataSource): ClaimCombiner {
-  let c = combiners.get(ds);
-  if (!c) {
-    c = new ClaimCombiner(ds);
-    combiners.set(ds, c);
-  }
-  return c;
+  return rows<ClaimRow>(ds, CLAIM_SQL, params);
 }
 
 interface ProfileRow {

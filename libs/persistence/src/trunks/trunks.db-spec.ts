@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { claim, newCampaign, newProject, newUser, newVoters, target } from '../testing/factories';
 import { one } from '../sql';
+import { createDataSource } from '../data-source';
 import {
   acquireTrunkLine,
+  acquireTrunkLines,
   createTrunk,
   getTrunkByName,
   getTrunkForPbx,
@@ -14,6 +16,7 @@ import {
   updateTrunk,
   type LineResult,
 } from './trunks.repository';
+import { daytimeClock } from '../../../../tests/support/daytime-clock';
 
 describe('trunks repository (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -88,6 +91,67 @@ describe('trunks repository (real PostgreSQL)', () => {
     expect(granted(results)).toBe(2);
     expect(results.filter((r) => r.kind === 'full')).toHaveLength(6);
     expect((await getTrunkByName(db.ds, 'two-lines'))?.liveCalls).toBe(2);
+  });
+
+  it('two instances (two pools) asking at once share the limit; each burst is decided in a few transactions', async () => {
+    await createTrunk(db.ds, {
+      name: 'five-lines',
+      sipHost: 'h.example',
+      maxConcurrentCalls: 5,
+      maxCallsPerSecond: 1000,
+    });
+    const second = createDataSource(db.url, { poolSize: 5, applicationName: `${db.name}_b` });
+    await second.initialize();
+    try {
+      const transactions = [jest.spyOn(db.ds, 'transaction'), jest.spyOn(second, 'transaction')];
+      const results = await Promise.all(
+        [db.ds, second].flatMap((instance) =>
+          Array.from({ length: 20 }, () =>
+            acquireTrunkLine(instance, {
+              trunkName: 'five-lines',
+              legId: randomUUID(),
+              holder: 'test-app',
+              maxSlotWaitMs: 10_000,
+            }),
+          ),
+        ),
+      );
+      const committed = transactions.reduce((n, spy) => n + spy.mock.calls.length, 0);
+      transactions.forEach((spy) => spy.mockRestore());
+      expect(granted(results)).toBe(5);
+      expect((await getTrunkByName(db.ds, 'five-lines'))?.liveCalls).toBe(5);
+      // 40 requests: each instance runs its first alone, then the rest together (a few more
+      // when a request lands just after a transaction started): far fewer than 40.
+      expect(committed).toBeLessThan(15);
+    } finally {
+      await second.destroy();
+    }
+  });
+
+  it('a batch grants in request order and spaces the sends of one burst by the calls-per-second limit', async () => {
+    await createTrunk(db.ds, {
+      name: 'burst-cps',
+      sipHost: 'h.example',
+      maxConcurrentCalls: 3,
+      maxCallsPerSecond: 10,
+    });
+    const legs = Array.from({ length: 5 }, () => randomUUID());
+    const results = await acquireTrunkLines(
+      db.ds,
+      'burst-cps',
+      [legs[0]!, legs[1]!, legs[0]!, legs[2]!, legs[3]!].map((legId) => ({
+        legId,
+        holder: 'test-app',
+        maxSlotWaitMs: 10_000,
+      })),
+    );
+    expect(results.map((r) => r.kind)).toEqual(['granted', 'granted', 'granted', 'granted', 'full']);
+    const delays = results.map((r) => (r.kind === 'granted' ? r.delayMs : NaN));
+    // The repeated leg keeps its own slot; each new line is 100 ms after the one before.
+    expect(delays[2]).toBe(delays[0]);
+    expect(delays[1]! - delays[0]!).toBeCloseTo(100, 0);
+    expect(delays[3]! - delays[1]!).toBeCloseTo(100, 0);
+    expect((await getTrunkByName(db.ds, 'burst-cps'))?.liveCalls).toBe(3);
   });
 
   it('a freed line is taken by the next call; a retried request keeps its own line', async () => {
@@ -180,7 +244,7 @@ describe('trunks repository (real PostgreSQL)', () => {
       { answered: false, ringMs: null, talkS: 0, q850: 34 },
     ];
     for (const [i, p] of plan.entries()) {
-      const c = await claim(db.ds, project.id, user.id, new Date());
+      const c = await claim(db.ds, project.id, user.id, daytimeClock().now());
       expect((await line('health', c.attemptId)).kind).toBe('granted');
       const start = new Date(t0.getTime() + i * 60_000);
       const ring = p.ringMs === null ? null : new Date(start.getTime() + p.ringMs);

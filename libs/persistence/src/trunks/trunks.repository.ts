@@ -7,6 +7,7 @@ import {
   type NumberFormat,
   type TrunkHealth,
 } from '@phonebank/domain';
+import { KeyedBatcher, perOwner } from '../batcher';
 import { one, rows, type Db } from '../sql';
 
 export type TrunkTransport = 'udp' | 'tcp' | 'tls';
@@ -254,12 +255,22 @@ interface LockedTrunk {
   caller_id_format: NumberFormat;
   dial_format: NumberFormat;
   dial_prefix: string;
-  /** The send slot of the line this leg already holds (a retried request), if any. */
-  held_send_at: Date | null;
-  live_calls: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** At most this many line requests share one transaction. */
+const MAX_LINE_BATCH = 64;
+
+/** Line requests of one trunk wait for the trunk's transaction in flight, then go together. */
+const lineBatcherOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<LineRequest, LineResult>((trunkName, batch) => acquireTrunkLines(ds, trunkName, batch), {
+      maxBatch: MAX_LINE_BATCH,
+      // The trunk row lock serializes transactions anyway: a second one in flight would only wait.
+      maxInFlightPerKey: 1,
+    }),
+);
 
 /**
  * Take a line on a trunk for one leg, or say why not. The trunk row is locked (FOR UPDATE) for
@@ -268,36 +279,48 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * already holds a line returns that line (a retried click never takes two). The attempt row (when
  * the leg is an attempt) records the trunk, for health.
  *
- * This is on the click-to-INVITE path and every caller of a trunk queues on its row lock, so the
- * lock is held for three statements only: the lock itself; the leg's line and the live count
- * (a statement of its own, so that its snapshot is taken after the lock); one write for the
- * line, the send slot and the attempt's trunk. The transaction commits without
- * waiting for the WAL flush: a database crash could forget the newest lines, which recovery
- * frees anyway.
+ * This is on the click-to-INVITE path and every caller of a trunk queues on its row lock, so
+ * requests of one trunk that arrive while its transaction is in flight are decided together in
+ * the next one (a burst of clicks takes the lock a few times, not once per click).
  */
-export async function acquireTrunkLine(ds: DataSource, req: LineRequest): Promise<LineResult> {
+export function acquireTrunkLine(ds: DataSource, req: LineRequest): Promise<LineResult> {
+  return lineBatcherOf(ds).submit(req.trunkName, req);
+}
+
+/**
+ * Decide the line requests of one trunk in one transaction, in request order, each against the
+ * lines granted before it. The lock is held for three statements only: the lock itself; the
+ * legs' lines and the live count (a statement of its own, so that its snapshot is taken after
+ * the lock); one write for the new lines, the send slot and the attempts' trunk. The transaction
+ * commits without waiting for the WAL flush: a database crash could forget the newest lines,
+ * which recovery frees anyway.
+ */
+export async function acquireTrunkLines(
+  ds: DataSource,
+  trunkName: string,
+  reqs: readonly Omit<LineRequest, 'trunkName'>[],
+): Promise<LineResult[]> {
   return ds.transaction(async (m) => {
-    const locked = await one<Omit<LockedTrunk, 'held_send_at' | 'live_calls'>>(
+    const t = await one<LockedTrunk>(
       m,
       `SELECT id, enabled, max_concurrent_calls, max_calls_per_second::float8 AS max_calls_per_second,
               next_send_at, clock_timestamp() AS now, allowed_caller_ids, default_caller_id,
               caller_id_format, dial_format, dial_prefix,
               set_config('synchronous_commit', 'off', true) AS commit_mode
        FROM trunks WHERE name = $1 FOR UPDATE`,
-      [req.trunkName],
+      [trunkName],
     );
+    if (!t) return reqs.map(() => ({ kind: 'unknown-trunk' }) as const);
     // A statement of its own, after the lock: its snapshot sees the lines of whoever held it before.
-    const lines = locked
-      ? await one<Pick<LockedTrunk, 'held_send_at' | 'live_calls'>>(
-          m,
-          `SELECT (SELECT send_at FROM trunk_lines WHERE leg_id = $2 AND trunk_id = $1) AS held_send_at,
-                  (SELECT count(*)::int FROM trunk_lines
-                   WHERE trunk_id = $1 AND acquired_at > $3::timestamptz - interval '${TRUNK_LINE_STALE_HOURS} hours') AS live_calls`,
-          [locked.id, req.legId, locked.now],
-        )
-      : undefined;
-    const t: LockedTrunk | undefined = locked && lines ? { ...locked, ...lines } : undefined;
-    if (!t) return { kind: 'unknown-trunk' } as const;
+    const lines = await one<{ held: { leg_id: string; send_at: Date }[] | null; live_calls: number }>(
+      m,
+      `SELECT (SELECT json_agg(json_build_object('leg_id', leg_id, 'send_at', send_at))
+               FROM trunk_lines WHERE trunk_id = $1 AND leg_id = ANY($2::text[])) AS held,
+              (SELECT count(*)::int FROM trunk_lines
+               WHERE trunk_id = $1 AND acquired_at > $3::timestamptz - interval '${TRUNK_LINE_STALE_HOURS} hours') AS live_calls`,
+      [t.id, reqs.map((r) => r.legId), t.now],
+    );
+    const held = new Map((lines?.held ?? []).map((h) => [h.leg_id, new Date(h.send_at)]));
     const rules: CallerIdRules = {
       allowedCallerIds: t.allowed_caller_ids,
       defaultCallerId: t.default_caller_id,
@@ -305,40 +328,53 @@ export async function acquireTrunkLine(ds: DataSource, req: LineRequest): Promis
       dialFormat: t.dial_format,
       dialPrefix: t.dial_prefix,
     };
-    if (t.held_send_at) {
-      return {
-        kind: 'granted',
-        trunkId: t.id,
-        delayMs: Math.max(0, t.held_send_at.getTime() - t.now.getTime()),
-        rules,
-      } as const;
+    const limits = {
+      enabled: t.enabled,
+      maxConcurrentCalls: t.max_concurrent_calls,
+      maxCallsPerSecond: t.max_calls_per_second,
+    };
+    const state = { liveCalls: lines?.live_calls ?? 0, nextSendAt: t.next_send_at };
+    const granted: { legId: string; holder: string; sendAt: Date }[] = [];
+    const results = reqs.map((req): LineResult => {
+      const heldSendAt = held.get(req.legId);
+      if (heldSendAt) {
+        return {
+          kind: 'granted',
+          trunkId: t.id,
+          delayMs: Math.max(0, heldSendAt.getTime() - t.now.getTime()),
+          rules,
+        };
+      }
+      const decision = decideLine(limits, state, t.now, req.maxSlotWaitMs);
+      if (decision.kind !== 'granted') return { ...decision, trunkId: t.id };
+      state.liveCalls += 1;
+      state.nextSendAt = decision.nextSendAt;
+      held.set(req.legId, decision.sendAt);
+      granted.push({ legId: req.legId, holder: req.holder, sendAt: decision.sendAt });
+      return { kind: 'granted', trunkId: t.id, delayMs: decision.sendAt.getTime() - t.now.getTime(), rules };
+    });
+    if (granted.length > 0) {
+      await m.query(
+        `WITH line AS (
+           INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at)
+           SELECT leg_id, $2, holder, $4, send_at
+           FROM unnest($1::text[], $3::text[], $5::timestamptz[]) AS g(leg_id, holder, send_at)
+         ), slot AS (
+           UPDATE trunks SET next_send_at = $6 WHERE id = $2
+         )
+         UPDATE call_attempts SET trunk_id = $2 WHERE id = ANY($7::uuid[])`,
+        [
+          granted.map((g) => g.legId),
+          t.id,
+          granted.map((g) => g.holder),
+          t.now,
+          granted.map((g) => g.sendAt),
+          state.nextSendAt,
+          granted.filter((g) => UUID.test(g.legId)).map((g) => g.legId),
+        ],
+      );
     }
-    const decision = decideLine(
-      {
-        enabled: t.enabled,
-        maxConcurrentCalls: t.max_concurrent_calls,
-        maxCallsPerSecond: t.max_calls_per_second,
-      },
-      { liveCalls: t.live_calls, nextSendAt: t.next_send_at },
-      t.now,
-      req.maxSlotWaitMs,
-    );
-    if (decision.kind !== 'granted') return { ...decision, trunkId: t.id };
-    await m.query(
-      `WITH line AS (
-         INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at) VALUES ($1, $2, $3, $4, $5)
-       ), slot AS (
-         UPDATE trunks SET next_send_at = $6 WHERE id = $2
-       )
-       UPDATE call_attempts SET trunk_id = $2 WHERE $7 AND id = $1::text::uuid`,
-      [req.legId, t.id, req.holder, t.now, decision.sendAt, decision.nextSendAt, UUID.test(req.legId)],
-    );
-    return {
-      kind: 'granted',
-      trunkId: t.id,
-      delayMs: decision.sendAt.getTime() - t.now.getTime(),
-      rules,
-    } as const;
+    return results;
   });
 }
 
