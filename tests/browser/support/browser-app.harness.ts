@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type AppConfig } from '@phonebank/config';
-import type { Clock } from '@phonebank/domain';
+import { daytimeZone as zoneAtMidday, type Clock } from '@phonebank/domain';
 import { createUser, setPasswordHash, type Db } from '@phonebank/persistence';
 import { PasswordHasher } from '../../../apps/orchestrator/src/auth/password.hasher';
 import { AppConfigModule } from '../../../apps/orchestrator/src/config/config.module';
@@ -145,28 +145,7 @@ export async function api<T>(
 
 /** An IANA zone where it is mid-day now, so the voters' 08:00–21:00 calling window is open. */
 export function daytimeZone(now = new Date()): string {
-  const zones = [
-    'America/New_York',
-    'America/Chicago',
-    'America/Los_Angeles',
-    'Pacific/Honolulu',
-    'Pacific/Pago_Pago',
-    'Pacific/Kiritimati',
-    'Pacific/Auckland',
-    'Asia/Tokyo',
-    'Asia/Kolkata',
-    'Asia/Dubai',
-    'Europe/Berlin',
-    'UTC',
-    'America/Sao_Paulo',
-  ];
-  for (const zone of zones) {
-    const hour = Number(
-      new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(now),
-    );
-    if (hour >= 10 && hour <= 18) return zone;
-  }
-  return 'UTC';
+  return zoneAtMidday(now);
 }
 
 /** The configuration of a test that places no call: the ARI address is never reached. */

@@ -1,6 +1,7 @@
 import {
   DEFAULT_STATE_RULES,
   callingZoneKey,
+  daytimeZone,
   isProjectOpen,
   isVoterCallable,
   mergeCallingZones,
@@ -9,6 +10,7 @@ import {
   parseTimeOfDay,
   resolveCallingZone,
 } from './calling-hours.rules';
+import { DateTime } from 'luxon';
 import { AREA_CODE_STATE, ALL_US_TIME_ZONES } from './us-time-zones.table';
 
 const at = (iso: string): Date => new Date(iso);
@@ -109,5 +111,24 @@ describe('project hours and nextOpening', () => {
   });
   it('a window that never opens has no next opening', () => {
     expect(nextOpening(at('2026-03-10T14:00:00Z'), { ...hours, start: 600, end: 600 })).toBeNull();
+  });
+});
+
+describe('daytimeZone', () => {
+  it.each([
+    '2026-11-25T00:00:00Z',
+    '2026-11-25T03:30:00Z',
+    '2026-11-25T07:00:00Z',
+    '2026-11-25T12:00:00Z',
+    '2026-11-25T16:00:00Z',
+    '2026-11-25T22:45:00Z',
+    '2026-07-04T05:00:00Z',
+  ])('finds a zone where it is mid-day at %s', (iso) => {
+    const now = new Date(iso);
+    const zone = daytimeZone(now);
+    const hour = DateTime.fromJSDate(now, { zone }).hour;
+    expect(hour).toBeGreaterThanOrEqual(10);
+    expect(hour).toBeLessThanOrEqual(18);
+    expect(isVoterCallable(now, resolveCallingZone({ timeZone: zone }), [])).toBe(true);
   });
 });

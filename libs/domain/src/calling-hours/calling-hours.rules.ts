@@ -189,3 +189,33 @@ export function nextOpening(now: Date, hours: ProjectHours): Date | null {
   }
   return null;
 }
+
+/** Zones tried by `daytimeZone`, spread around the world (US zones first). */
+const AROUND_THE_WORLD = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+  'Pacific/Pago_Pago',
+  'Pacific/Kiritimati',
+  'Pacific/Auckland',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/Berlin',
+  'UTC',
+  'America/Sao_Paulo',
+] as const;
+
+/**
+ * A zone where it is mid-day (10:00–18:59) at `now`, so the 08:00–21:00 calling window is open
+ * for hours to come. For simulated voters only (the demo, tests): real voters' zones come from
+ * the voter file.
+ */
+export function daytimeZone(now: Date): string {
+  for (const zone of AROUND_THE_WORLD) {
+    const hour = DateTime.fromJSDate(now, { zone }).hour;
+    if (hour >= 10 && hour <= 18) return zone;
+  }
+  return 'UTC';
+}
