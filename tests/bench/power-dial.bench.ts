@@ -418,11 +418,15 @@ async function waitForQuietMachine(): Promise<void> {
   }
 }
 
-function histogram(metrics: string, name: string): { le: number; count: number }[] {
+function histogram(metrics: string, name: string, label?: string): { le: number; count: number }[] {
   const out: { le: number; count: number }[] = [];
-  const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm');
-  for (let m = re.exec(metrics); m; m = re.exec(metrics))
-    out.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
+  const re = new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)`, 'gm');
+  for (let m = re.exec(metrics); m; m = re.exec(metrics)) {
+    const labels = m[1]!;
+    if (label && !labels.split(',').includes(label)) continue;
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
+    out.push({ le: le === '+Inf' ? Infinity : Number(le), count: Number(m[2]) });
+  }
   return out;
 }
 function histQuantile(b: { le: number; count: number }[], q: number): string {
@@ -772,6 +776,10 @@ async function main(): Promise<void> {
       bridge: histogram(metrics, 'phonebank_answer_to_bridge_seconds'),
       clickSum: histSum(metrics, 'phonebank_click_to_invite_seconds'),
       bridgeSum: histSum(metrics, 'phonebank_answer_to_bridge_seconds'),
+      stages: (['wait', 'claim', 'line', 'originate'] as const).map((stage) => {
+        const b = histogram(metrics, 'phonebank_click_stage_seconds', `stage="${stage}"`);
+        return `${stage} p50 ${histQuantile(b, 0.5)}, p99 ${histQuantile(b, 0.99)}`;
+      }),
     };
     const floors = { idle: floorIdle, loaded: analyseLoaded(floorLoadedRaw, vmsgs, watcher) };
     const loadAfter = loadavg();
@@ -837,7 +845,7 @@ ${row('Floor idle, ARI: answer-to-bridge', floors.idle.ariBridge)}
 ${row('Floor idle, Dial(): INVITE-in-to-INVITE-out', floors.idle.dialClick)}
 ${row('Floor idle, Dial(): answer-to-bridge', floors.idle.dialBridge)}
 
-Orchestrator histograms (in-process): \`phonebank_click_to_invite_seconds\` n=${h.clickSum.count}, mean ${f((h.clickSum.sum / h.clickSum.count) * 1000)} ms, p50 ${histQuantile(h.click, 0.5)}, p99 ${histQuantile(h.click, 0.99)}; \`phonebank_answer_to_bridge_seconds\` n=${h.bridgeSum.count}, mean ${f((h.bridgeSum.sum / h.bridgeSum.count) * 1000)} ms, p50 ${histQuantile(h.bridge, 0.5)}, p99 ${histQuantile(h.bridge, 0.99)}.
+Orchestrator histograms (in-process): \`phonebank_click_to_invite_seconds\` n=${h.clickSum.count}, mean ${f((h.clickSum.sum / h.clickSum.count) * 1000)} ms, p50 ${histQuantile(h.click, 0.5)}, p99 ${histQuantile(h.click, 0.99)}; \`phonebank_answer_to_bridge_seconds\` n=${h.bridgeSum.count}, mean ${f((h.bridgeSum.sum / h.bridgeSum.count) * 1000)} ms, p50 ${histQuantile(h.bridge, 0.5)}, p99 ${histQuantile(h.bridge, 0.99)}. Where click-to-INVITE goes in the orchestrator (\`phonebank_click_stage_seconds\`: waiting for the session's turn, the queue claim, the trunk line, the ARI originate): ${h.stages.join('; ')}.
 
 ### Targets
 

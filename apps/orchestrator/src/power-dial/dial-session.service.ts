@@ -31,12 +31,14 @@ import {
   insertDialSession,
   listLiveDialSessions,
   markAttempt,
+  markAttemptDialed,
   one,
   recordAttemptCause,
   releaseClaim,
   saveDialSessionState,
   setVolunteerLeg,
   userCanAccessProject,
+  type ClaimResult,
   type DialMode,
   type UserRow,
 } from '@phonebank/persistence';
@@ -73,6 +75,8 @@ interface LiveSession {
   answeredAttempts: Set<string>;
   clickedAt: Map<string, number>;
   answeredAt: Map<string, number>;
+  /** Trunk lines taken alongside the claim, by attempt id, until the originate uses them. */
+  lines: Map<string, Promise<GrantedLine>>;
   meterTimer?: NodeJS.Timeout;
   /** The newest state not yet written (write-behind, see persistState). */
   unsavedState?: DialSessionState;
@@ -239,6 +243,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       answeredAttempts: new Set(),
       clickedAt: new Map(),
       answeredAt: new Map(),
+      lines: new Map(),
       stateSaved: Promise.resolve(),
     };
     this.sessions.set(sessionId, live);
@@ -381,6 +386,44 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
    * wait for it. Writes stay in order per session and coalesce (a burst of transitions writes
    * the newest state once); a session that ends waits for its last write (teardown).
    */
+  /**
+   * Take a line on `trunk` for the attempt: within the trunk's concurrent calls and calls per
+   * second, across every instance. A full trunk makes the call wait (bounded; the call screen
+   * is told), never dial past the limit; hanging up or ending meanwhile stops the wait.
+   */
+  private takeLine(s: LiveSession, trunk: string, attemptId: string): Promise<GrantedLine> {
+    const wait = new AbortController();
+    this.lineWaits.set(attemptId, wait);
+    const line = this.lines
+      .acquire(trunk, attemptId, {
+        signal: wait.signal,
+        onWaiting: () => this.pushNotice(s, { kind: 'waiting-for-line', trunk }),
+      })
+      .finally(() => this.lineWaits.delete(attemptId));
+    line.catch(() => undefined); // awaited by the originate, or dropped
+    return line;
+  }
+
+  /** The attempt will not be dialed: stop waiting for its line, or give the line back. */
+  private dropLine(s: LiveSession, attemptId: string): void {
+    const line = s.lines.get(attemptId);
+    if (!line) return;
+    s.lines.delete(attemptId);
+    this.lineWaits.get(attemptId)?.abort();
+    line.then(
+      () => this.lines.release(attemptId),
+      () => undefined,
+    );
+  }
+
+  private observeStage(
+    stage: 'wait' | 'claim' | 'line' | 'originate',
+    since: number,
+    until = performance.now(),
+  ) {
+    this.metrics.clickStages.observe({ stage }, (until - since) / 1000);
+  }
+
   private persistState(s: LiveSession, state: DialSessionState): void {
     const scheduled = s.unsavedState !== undefined;
     s.unsavedState = state;
@@ -406,13 +449,28 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     switch (c.type) {
       case 'claim-phone': {
-        const result = await claimNextPhone(this.db, {
-          projectId: c.projectId,
-          userId: s.userId,
-          leaseSeconds: LEASE_SECONDS,
-          now,
-          sessionId: s.id,
-        });
+        const claimStarted = performance.now();
+        const clickedAt = s.clickedAt.get(c.requestId);
+        if (clickedAt !== undefined) this.observeStage('wait', clickedAt, claimStarted);
+        // The attempt id is chosen here, so that the call's trunk line (SPEC §7) is taken under
+        // it while the claim runs: the two round trips overlap instead of adding up.
+        const attemptId = randomUUID();
+        s.lines.set(attemptId, this.takeLine(s, c.trunkId, attemptId));
+        let result: ClaimResult;
+        try {
+          result = await claimNextPhone(this.db, {
+            projectId: c.projectId,
+            userId: s.userId,
+            leaseSeconds: LEASE_SECONDS,
+            now,
+            sessionId: s.id,
+            attemptId,
+          });
+        } catch (error) {
+          this.dropLine(s, attemptId);
+          throw error;
+        }
+        this.observeStage('claim', claimStarted);
         if (result.kind === 'claimed') {
           const { claim } = result;
           this.byAttempt.set(claim.attemptId, s.id);
@@ -427,39 +485,34 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
             lineType: claim.phone.lineType as LineType,
           });
         } else {
+          this.dropLine(s, attemptId);
           s.clickedAt.delete(c.requestId);
           void this.feed(s, { type: 'queue-empty', requestId: c.requestId });
         }
         return;
       }
       case 'release-claim':
+        this.dropLine(s, c.attemptId);
         await releaseClaim(this.db, c.attemptId, now);
         return;
       case 'originate': {
         this.byAttempt.set(c.attemptId, s.id);
-        // Every call takes a line on its trunk first (SPEC §7): within the trunk's concurrent
-        // calls and calls per second, across every instance. A full trunk makes the click wait
-        // (bounded; the call screen is told), never dial past the limit.
-        const wait = new AbortController();
-        this.lineWaits.set(c.attemptId, wait);
-        let line: GrantedLine;
-        try {
-          line = await this.lines.acquire(c.trunkId, c.attemptId, {
-            signal: wait.signal,
-            onWaiting: () => this.pushNotice(s, { kind: 'waiting-for-line', trunk: c.trunkId }),
-          });
-        } finally {
-          this.lineWaits.delete(c.attemptId);
-        }
+        // Every call takes a line on its trunk first (SPEC §7), normally while it was claimed.
+        const lineStarted = performance.now();
+        const early = s.lines.get(c.attemptId);
+        s.lines.delete(c.attemptId);
+        const line = await (early ?? this.takeLine(s, c.trunkId, c.attemptId));
+        this.observeStage('line', lineStarted);
         const dial = resolveCallerId(line.rules, c.callerId, c.phone);
         if (!dial.ok) throw new TrunkLineError('CALLER_ID_REFUSED', `trunk ${c.trunkId}: ${dial.reason}`);
         // The attempt row exists since the claim (its id is the channel id); its dial time (the
         // INVITE leaving, for post-dial delay) is written alongside the originate.
         const sentAt = this.clock.now();
-        const marked = markAttempt(this.db, c.attemptId, 'dial_started_at', sentAt).catch((error: unknown) =>
+        const marked = markAttemptDialed(this.db, c.attemptId, line.trunkId, sentAt).catch((error: unknown) =>
           this.logger.error(`attempt ${c.attemptId}: could not record the dial time: ${describe(error)}`),
         );
         this.metrics.channelsInUse.inc();
+        const originateStarted = performance.now();
         await this.pbx.originate({
           legId: c.channelId,
           trunk: c.trunkId,
@@ -470,6 +523,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           ringTimeoutSeconds: c.timeoutSeconds + 5,
           appArgs: ['voter', s.id],
         });
+        this.observeStage('originate', originateStarted);
         const clicked = s.clickedAt.get(c.attemptId);
         if (clicked !== undefined)
           this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
@@ -582,6 +636,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
 
   private async teardown(s: LiveSession): Promise<void> {
     if (s.meterTimer) clearInterval(s.meterTimer);
+    for (const attemptId of [...s.lines.keys()]) this.dropLine(s, attemptId);
     for (const t of s.noAnswerTimers.values()) clearTimeout(t);
     s.noAnswerTimers.clear();
     if (s.volunteerLegId) {

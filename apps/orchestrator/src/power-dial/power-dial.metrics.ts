@@ -17,6 +17,13 @@ export class PowerDialMetrics {
     buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+  readonly clickStages = new Histogram({
+    name: 'phonebank_click_stage_seconds',
+    help: 'Where click-to-INVITE goes: waiting for the session (wait), the queue claim (claim), the trunk line (line), the ARI originate (originate)',
+    labelNames: ['stage'] as const,
+    buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
   readonly answerToBridge = new Histogram({
     name: 'phonebank_answer_to_bridge_seconds',
     help: 'From the voter answering to the voter being in the volunteer bridge',

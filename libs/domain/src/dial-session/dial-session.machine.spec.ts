@@ -298,7 +298,9 @@ describe('createDialSession', () => {
 describe('a call, click to outcome', () => {
   it('claims a phone on "call", remembering the request id', () => {
     const r = transitionDialSession(FIXTURES.idle(), E.call('r9'), at(10));
-    expect(withoutNotify(r.commands)).toEqual([{ type: 'claim-phone', requestId: 'r9', projectId: 'p1' }]);
+    expect(withoutNotify(r.commands)).toEqual([
+      { type: 'claim-phone', requestId: 'r9', projectId: 'p1', trunkId: 'trunk-1' },
+    ]);
     expect(r.state).toMatchObject({ stage: 'claiming', requestId: 'r9', recentRequestIds: ['r9'] });
   });
 

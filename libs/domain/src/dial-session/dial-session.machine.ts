@@ -242,7 +242,12 @@ function onCallRequested(
     now,
   );
   return accept(next, [
-    { type: 'claim-phone', requestId: event.requestId, projectId: state.config.projectId },
+    {
+      type: 'claim-phone',
+      requestId: event.requestId,
+      projectId: state.config.projectId,
+      trunkId: state.config.trunkId,
+    },
   ]);
 }
 

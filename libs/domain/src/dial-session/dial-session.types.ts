@@ -214,8 +214,11 @@ export type DialSessionNotice =
   | { kind: 'line-unavailable'; message: string };
 
 export type DialSessionCommand =
-  /** Claim the best phone for this session's project and write the attempt row (SKIP LOCKED). */
-  | { type: 'claim-phone'; requestId: string; projectId: string }
+  /**
+   * Claim the best phone for this session's project and write the attempt row (SKIP LOCKED).
+   * The call will go out on `trunkId`: the adapter may take its line meanwhile.
+   */
+  | { type: 'claim-phone'; requestId: string; projectId: string; trunkId: string }
   /** Give a claimed, not-yet-concluded phone back to the queue. */
   | { type: 'release-claim'; attemptId: string; reason: ClaimReleaseReason }
   /** Originate to the voter. Use `channelId` as the ARI channel id so a retry cannot dial twice. */

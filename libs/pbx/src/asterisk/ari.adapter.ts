@@ -4,6 +4,7 @@ import { pjsipDialString } from '../dial-string';
 import { pjsipAuthId, pjsipTrunkObjects, type PjsipObject } from '../trunk-spec';
 import { assertRecordingName, parsePbxMedia } from '../media';
 import { PbxConnection, describeError as describe, silentLogger, type PbxLogger } from '../pbx-connection';
+import { AriRest, ariError, type Query } from './ari-rest';
 import {
   PbxError,
   type HangupReason,
@@ -53,7 +54,8 @@ const HANGUP_REASON: Record<HangupReason, string> = {
 };
 
 /**
- * Asterisk behind the PBX port, over ARI with `ari-client`.
+ * Asterisk behind the PBX port, over ARI: the event WebSocket with `ari-client`, the requests
+ * with AriRest (a few kept-alive connections, see there why not ari-client's).
  *
  * - Connection: ari-client reconnects its WebSocket by itself, but gives up after 10 tries.
  *   This adapter then drops that client (and its listeners) and builds a new one, again and
@@ -76,9 +78,17 @@ export class AriPbxAdapter implements PbxPort {
    */
   private readonly inbound = new Map<string, HangupCause | null>();
   private readonly logger: PbxLogger;
+  /** ARI's REST side (ari-client is used for the event WebSocket only). */
+  private readonly restClient: AriRest;
 
   constructor(private readonly options: AriAdapterOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.restClient = new AriRest({
+      url: options.url,
+      user: options.user,
+      password: options.password,
+      timeoutMs: options.requestTimeoutMs ?? 5000,
+    });
     this.link = new PbxConnection('Asterisk ARI', this.logger, options.maxReconnectDelayMs ?? 5000, () => {
       void this.connectOnce();
     });
@@ -91,6 +101,7 @@ export class AriPbxAdapter implements PbxPort {
 
   async stop(): Promise<void> {
     this.link.end(() => this.dropClient());
+    this.restClient.close();
   }
 
   isConnected(): boolean {
@@ -102,67 +113,53 @@ export class AriPbxAdapter implements PbxPort {
   }
 
   async originate(request: OriginateRequest): Promise<void> {
-    const client = this.requireClient();
     const endpoint = pjsipDialString(request.trunk, request.number, request.dialedNumber);
     this.outbound.add(request.legId);
     try {
-      await this.withTimeout(`originate ${request.legId}`, () =>
-        client.channels.originate({
-          endpoint,
-          app: this.options.app,
-          appArgs: (request.appArgs ?? []).join(','),
-          callerId: request.callerId,
-          timeout: request.ringTimeoutSeconds,
-          channelId: request.legId,
-        }),
-      );
+      await this.rest(`originate ${request.legId}`, 'POST', `channels/${seg(request.legId)}`, {
+        endpoint,
+        app: this.options.app,
+        appArgs: (request.appArgs ?? []).join(','),
+        callerId: request.callerId,
+        timeout: request.ringTimeoutSeconds,
+      });
     } catch (error) {
       this.outbound.delete(request.legId);
-      throw this.translateError(error, `originate ${request.legId}`);
+      throw error;
     }
   }
 
   async answer(legId: string): Promise<void> {
-    await this.call(`answer ${legId}`, (c) => c.channels.answer({ channelId: legId }));
+    await this.rest(`answer ${legId}`, 'POST', `channels/${seg(legId)}/answer`);
   }
 
   async hangup(legId: string, reason: HangupReason = 'normal'): Promise<void> {
-    try {
-      const client = this.requireClient();
-      await this.withTimeout(`hang up ${legId}`, () =>
-        client.channels.hangup({ channelId: legId, reason: HANGUP_REASON[reason] }),
-      );
-    } catch (error) {
-      const e = this.translateError(error, `hang up ${legId}`);
-      if (e.code !== 'not-found') throw e; // already gone: that is what we wanted
-    }
+    await this.unlessGone(
+      this.rest(`hang up ${legId}`, 'DELETE', `channels/${seg(legId)}`, { reason: HANGUP_REASON[reason] }),
+    ); // already gone: that is what we wanted
   }
 
   async createBridge(bridgeId: string): Promise<void> {
-    await this.call(`create bridge ${bridgeId}`, (c) =>
-      c.bridges.create({ bridgeId, type: 'mixing', name: bridgeId }),
-    );
+    await this.rest(`create bridge ${bridgeId}`, 'POST', `bridges/${seg(bridgeId)}`, {
+      type: 'mixing',
+      name: bridgeId,
+    });
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
-    try {
-      await this.requireClient().bridges.destroy({ bridgeId });
-    } catch (error) {
-      const e = this.translateError(error, `destroy bridge ${bridgeId}`);
-      if (e.code !== 'not-found') throw e;
-    }
+    await this.unlessGone(this.rest(`destroy bridge ${bridgeId}`, 'DELETE', `bridges/${seg(bridgeId)}`));
   }
 
   async addToBridge(bridgeId: string, legId: string): Promise<void> {
-    await this.call(`bridge ${legId} into ${bridgeId}`, (c) =>
-      c.bridges.addChannel({ bridgeId, channel: legId }),
-    );
+    await this.rest(`bridge ${legId} into ${bridgeId}`, 'POST', `bridges/${seg(bridgeId)}/addChannel`, {
+      channel: legId,
+    });
   }
 
   async removeFromBridge(bridgeId: string, legId: string): Promise<void> {
-    await this.call(`remove ${legId} from ${bridgeId}`, (c) =>
-      c.bridges.removeChannel({ bridgeId, channel: legId }),
-    );
+    await this.rest(`remove ${legId} from ${bridgeId}`, 'POST', `bridges/${seg(bridgeId)}/removeChannel`, {
+      channel: legId,
+    });
   }
 
   async play(legId: string, media: string, playbackId: string): Promise<void> {
@@ -170,81 +167,50 @@ export class AriPbxAdapter implements PbxPort {
     // Asterisk plays a URL through res_http_media_cache as `sound:http://…`.
     const ariMedia = parsed.kind === 'url' ? `sound:${parsed.url}` : media;
     const what = parsed.kind === 'url' ? `play a URL to ${legId}` : `play ${media} to ${legId}`;
-    await this.call(what, (c) => c.channels.play({ channelId: legId, media: ariMedia, playbackId }));
+    await this.rest(what, 'POST', `channels/${seg(legId)}/play/${seg(playbackId)}`, { media: ariMedia });
   }
 
   async stopPlayback(playbackId: string): Promise<void> {
-    try {
-      await this.requireClient().playbacks.stop({ playbackId });
-    } catch (error) {
-      const e = this.translateError(error, `stop playback ${playbackId}`);
-      if (e.code !== 'not-found') throw e;
-    }
+    await this.unlessGone(this.rest(`stop playback ${playbackId}`, 'DELETE', `playbacks/${seg(playbackId)}`));
   }
 
   async record(legId: string, request: RecordRequest): Promise<void> {
     const name = assertRecordingName(request.name);
-    await this.call(`record ${legId} as ${name}`, (c) =>
-      c.channels.record({
-        channelId: legId,
-        name,
-        format: 'wav',
-        maxDurationSeconds: request.maxDurationSeconds,
-        maxSilenceSeconds: request.maxSilenceSeconds,
-        ifExists: 'overwrite',
-        beep: request.beep,
-        terminateOn: request.terminateOnPound ? '#' : 'none',
-      }),
-    );
+    await this.rest(`record ${legId} as ${name}`, 'POST', `channels/${seg(legId)}/record`, {
+      name,
+      format: 'wav',
+      maxDurationSeconds: request.maxDurationSeconds,
+      maxSilenceSeconds: request.maxSilenceSeconds,
+      ifExists: 'overwrite',
+      beep: request.beep,
+      terminateOn: request.terminateOnPound ? '#' : 'none',
+    });
   }
 
   async stopRecording(name: string): Promise<void> {
     assertRecordingName(name);
-    try {
-      const client = this.requireClient();
-      await this.withTimeout(`stop recording ${name}`, () => client.recordings.stop({ recordingName: name }));
-    } catch (error) {
-      const e = this.translateError(error, `stop recording ${name}`);
-      if (e.code !== 'not-found') throw e; // over already
-    }
+    // Over already (not found): nothing to stop.
+    await this.unlessGone(this.rest(`stop recording ${name}`, 'POST', `recordings/live/${seg(name)}/stop`));
   }
 
-  /** ARI `GET /recordings/stored/{name}/file`: plain HTTP, which ari-client's swagger layer would garble. */
   async fetchRecording(name: string): Promise<Uint8Array> {
     assertRecordingName(name);
-    const url = `${this.options.url.replace(/\/+$/, '')}/ari/recordings/stored/${name}/file`;
-    const auth = Buffer.from(`${this.options.user}:${this.options.password()}`).toString('base64');
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        headers: { authorization: `Basic ${auth}` },
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      throw new PbxError('pbx-failure', `fetch recording ${name}: ${describe(error)}`);
-    }
-    if (res.status === 404) throw new PbxError('not-found', `fetch recording ${name}: not found`);
-    if (!res.ok)
-      throw new PbxError('pbx-failure', `fetch recording ${name}: Asterisk answered ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
+    const what = `fetch recording ${name}`;
+    const res = await this.requireRest().request(what, 'GET', `recordings/stored/${seg(name)}/file`);
+    if (res.status !== 200) throw ariError(what, res);
+    return new Uint8Array(res.body);
   }
 
   async deleteRecording(name: string): Promise<void> {
     assertRecordingName(name);
-    try {
-      const client = this.requireClient();
-      await this.withTimeout(`delete recording ${name}`, () =>
-        client.recordings.deleteStored({ recordingName: name }),
-      );
-    } catch (error) {
-      const e = this.translateError(error, `delete recording ${name}`);
-      if (e.code !== 'not-found') throw e;
-    }
+    await this.unlessGone(this.rest(`delete recording ${name}`, 'DELETE', `recordings/stored/${seg(name)}`));
   }
 
   async listOwned(): Promise<{ legIds: string[]; bridgeIds: string[] }> {
-    const app = await this.call(`list ${this.options.app}`, (c) =>
-      c.applications.get({ applicationName: this.options.app }),
+    const app = await this.rest<{ channel_ids?: string[]; bridge_ids?: string[] }>(
+      `list ${this.options.app}`,
+      'GET',
+      `applications/${seg(this.options.app)}`,
     );
     return { legIds: [...(app.channel_ids ?? [])], bridgeIds: [...(app.bridge_ids ?? [])] };
   }
@@ -285,29 +251,19 @@ export class AriPbxAdapter implements PbxPort {
     id: string,
     fields?: PjsipObject['fields'],
   ): Promise<number> {
-    this.requireClient();
     const what = `${method} res_pjsip ${type} ${id}`;
-    const url = `${this.options.url.replace(/\/+$/, '')}/ari/asterisk/config/dynamic/res_pjsip/${type}/${encodeURIComponent(id)}`;
-    const basic = Buffer.from(`${this.options.user}:${this.options.password()}`).toString('base64');
-    let res: Response;
-    try {
-      res = await this.withTimeout(what, () =>
-        fetch(url, {
-          method,
-          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
-          body: fields ? JSON.stringify({ fields }) : undefined,
-        }),
-      );
-    } catch (error) {
-      throw error instanceof PbxError ? error : new PbxError('pbx-failure', `${what}: ${describe(error)}`);
-    }
+    const res = await this.requireRest().request(
+      what,
+      method,
+      `asterisk/config/dynamic/res_pjsip/${type}/${seg(id)}`,
+      {},
+      fields ? { fields } : undefined,
+    );
     // The body of a PUT echoes the object, secrets included: read it only to show an error.
-    if (res.ok) {
-      await res.body?.cancel().catch(() => undefined);
-      return res.status;
-    }
+    if (res.status >= 200 && res.status < 300) return res.status;
     if (res.status === 404 && method !== 'PUT') return 404;
-    const text = (await res.text().catch(() => ''))
+    const text = res.body
+      .toString('utf8')
       .slice(0, 300)
       .replace(/"password"[^,}]*/g, '"password":"[secret]"');
     if (res.status === 403 || res.status === 404) {
@@ -465,46 +421,31 @@ export class AriPbxAdapter implements PbxPort {
 
   // --- REST helpers ------------------------------------------------------------------
 
-  private requireClient(): ari.Client {
+  /** Requests need the event stream up: a call placed blind could never be followed. */
+  private requireRest(): AriRest {
     if (!this.client || !this.link.isConnected) {
       throw new PbxError('not-connected', 'Asterisk is not connected; try again shortly');
     }
-    return this.client;
+    return this.restClient;
   }
 
-  private async call<T>(what: string, fn: (client: ari.Client) => Promise<T>): Promise<T> {
-    const client = this.requireClient();
+  /** One ARI request (bounded by requestTimeoutMs): its JSON answer, or the PbxError it means. */
+  private async rest<T = unknown>(
+    what: string,
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    query?: Query,
+  ): Promise<T> {
+    return this.requireRest().call<T>(what, method, path, query);
+  }
+
+  /** Success, or the thing was gone already (which is what the caller wanted). */
+  private async unlessGone(request: Promise<unknown>): Promise<void> {
     try {
-      return await this.withTimeout(what, () => fn(client));
+      await request;
     } catch (error) {
-      throw this.translateError(error, what);
+      if (!(error instanceof PbxError && error.code === 'not-found')) throw error;
     }
-  }
-
-  /** No ARI request may hang a caller forever (a lost reply under load, a half-open socket). */
-  private withTimeout<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const ms = this.options.requestTimeoutMs ?? 5000;
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      fn(),
-      new Promise<T>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new PbxError('pbx-failure', `${what}: no answer from Asterisk in ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-  }
-
-  private translateError(error: unknown, what: string): PbxError {
-    if (error instanceof PbxError) return error;
-    const text = describe(error);
-    if (/not found|404/i.test(text)) return new PbxError('not-found', `${what}: not found`);
-    if (/409|conflict|already exists|in use/i.test(text)) {
-      return new PbxError('invalid-request', `${what}: refused by Asterisk (${text})`);
-    }
-    if (/400|422|invalid/i.test(text)) return new PbxError('invalid-request', `${what}: ${text}`);
-    return new PbxError('pbx-failure', `${what}: ${text}`);
   }
 }
 
@@ -526,3 +467,6 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 /* eslint-enable no-console */
+
+/** A path segment (ids are ours or Asterisk's, but never trusted raw into a URL). */
+const seg = (s: string): string => encodeURIComponent(s);

@@ -201,6 +201,16 @@ export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, 
   );
 }
 
+/** The INVITE left on `trunkId` (the trunk's UUID) at `at`: for post-dial delay and trunk health. */
+export async function markAttemptDialed(db: Db, attemptId: string, trunkId: string, at: Date): Promise<void> {
+  await db.query(
+    `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+     UPDATE call_attempts SET dial_started_at = coalesce(dial_started_at, $2), trunk_id = $3
+     FROM async_commit WHERE id = $1`,
+    [attemptId, at, trunkId],
+  );
+}
+
 export async function recordAttemptCause(
   db: Db,
   attemptId: string,

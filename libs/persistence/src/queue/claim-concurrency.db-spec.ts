@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '../testing/test-database';
 import type { TestDatabase } from '../testing/test-database';
@@ -133,6 +134,40 @@ describe('claims under concurrency', () => {
       [p.id],
     );
     expect(statements[0]!.n).toBeLessThan(12);
+  });
+
+  it('an attempt gets the id its claimer chose, alone or combined with claims that chose none', async () => {
+    const c = await newCampaign(ds);
+    const p = await newProject(ds, c.id);
+    const user = await newUser(ds, c.id);
+    await newVoters(
+      ds,
+      c.id,
+      Array.from({ length: 6 }, (_, i) => ({ phones: [{ number: `646${5000000 + i}` }] })),
+    );
+    const now = new Date('2026-03-10T15:00:00Z');
+    await target(ds, c.id, p.id, {}, now);
+    const chosen = [randomUUID(), null, randomUUID(), null, randomUUID()];
+    const results = await Promise.all(
+      chosen.map((attemptId) =>
+        claimNextPhone(ds, {
+          projectId: p.id,
+          userId: user.id,
+          leaseSeconds: 60,
+          now,
+          ...(attemptId ? { attemptId } : {}),
+        }),
+      ),
+    );
+    const ids = results.map((r) => (r.kind === 'claimed' ? r.claim.attemptId : null));
+    chosen.forEach((id, i) => {
+      if (id) expect(ids[i]).toBe(id);
+      else expect(ids[i]).toMatch(/^[0-9a-f-]{36}$/);
+    });
+    const stored = await rows<{ id: string }>(ds, 'SELECT id FROM call_attempts WHERE project_id = $1', [
+      p.id,
+    ]);
+    expect(stored.map((r) => r.id).sort()).toEqual([...ids].sort());
   });
 
   it('a bad request combined with good ones fails alone', async () => {

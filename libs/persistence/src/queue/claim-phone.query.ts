@@ -11,6 +11,11 @@ export interface ClaimRequest {
   leaseSeconds: number;
   now: Date;
   sessionId?: string | null;
+  /**
+   * The id the attempt row gets (default: a new one). The dialer chooses it before claiming so
+   * that the call's trunk line can be taken under the same id meanwhile.
+   */
+  attemptId?: string;
 }
 
 export interface VoterProfile {
@@ -83,7 +88,8 @@ const claimBranch = (held: boolean): string => `
 
 /**
  * The claim, one statement for one or several volunteers of the same project (the requests:
- * arrays $2 user ids, $7 session ids, $8 lease seconds, $10 claim instants, in arrival order;
+ * arrays $2 user ids, $7 session ids, $8 lease seconds, $10 claim instants, $11 attempt ids or
+ * nulls, in arrival order;
  * $9 = how many; $3 = the earliest of the instants, so nothing is handed out before it may be).
  *
  * It walks the project's queue in hand-out order (fewest attempts first, so a requeued phone
@@ -110,12 +116,12 @@ WITH free AS MATERIALIZED (${claimBranch(false)}
   ORDER BY c.attempts, c.accuracy_score DESC, c.queued_at, c.id
   LIMIT $9
 ), req AS (
-  SELECT r.user_id, r.session_id, r.lease_seconds, r.claimed_at, r.ord
-  FROM unnest($2::uuid[], $7::uuid[], $8::int[], $10::timestamptz[])
-       WITH ORDINALITY AS r(user_id, session_id, lease_seconds, claimed_at, ord)
+  SELECT r.user_id, r.session_id, r.lease_seconds, r.claimed_at, r.attempt_id, r.ord
+  FROM unnest($2::uuid[], $7::uuid[], $8::int[], $10::timestamptz[], $11::uuid[])
+       WITH ORDINALITY AS r(user_id, session_id, lease_seconds, claimed_at, attempt_id, ord)
 ), attempt AS (
-  INSERT INTO call_attempts (campaign_id, project_id, queue_entry_id, phone_id, e164, user_id, session_id, claimed_at, lease_expires_at)
-  SELECT pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, req.user_id, req.session_id, req.claimed_at,
+  INSERT INTO call_attempts (id, campaign_id, project_id, queue_entry_id, phone_id, e164, user_id, session_id, claimed_at, lease_expires_at)
+  SELECT coalesce(req.attempt_id, gen_random_uuid()), pick.campaign_id, $1, pick.id, pick.phone_id, pick.e164, req.user_id, req.session_id, req.claimed_at,
          req.claimed_at + make_interval(secs => req.lease_seconds)
   FROM pick JOIN req ON req.ord = pick.ord
   RETURNING id, queue_entry_id, phone_id, user_id, claimed_at, lease_expires_at
@@ -213,6 +219,7 @@ function claimSqlParameters(claim: PreparedClaim, reqs: readonly ClaimRequest[])
     reqs.map((r) => r.leaseSeconds),
     reqs.length,
     reqs.map((r) => r.now),
+    reqs.map((r) => r.attemptId ?? null),
   ];
 }
 
