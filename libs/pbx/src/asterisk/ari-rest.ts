@@ -11,7 +11,7 @@ export interface AriRestOptions {
   password: () => string;
   /** Longest wait for one request before it counts as failed. */
   timeoutMs: number;
-  /** Connections kept open to Asterisk (default 8). */
+  /** Connections kept open to Asterisk (default 16). */
   connections?: number;
 }
 
@@ -23,14 +23,14 @@ export interface AriAnswer {
 }
 
 /**
- * ARI's REST side over a small pool of kept-alive connections.
+ * ARI's REST side over a bounded pool of kept-alive connections.
  *
  * Why not ari-client's own requests: they go through Node's global agent, which opens a new
  * connection whenever all open ones are busy. A burst of clicks then opens dozens at once;
  * Asterisk's HTTP server listens with a short backlog, so the SYNs past it are dropped and
  * retried by the kernel a second later — the slowest calls of the burst wait a whole second
- * before their INVITE. Here at most `connections` are open; the rest queue in the pool for the
- * ~1 ms each request takes. Idle connections are closed before Asterisk's own keep-alive limit
+ * before their INVITE (tests/reports/ari-burst-bench.md). Here at most `connections` are open;
+ * the rest of a burst queues in the pool. Idle connections are closed before Asterisk's own keep-alive limit
  * (http.conf session_keep_alive, 15 s) so a request never goes out on a socket Asterisk closed.
  */
 export class AriRest {
@@ -41,8 +41,8 @@ export class AriRest {
     this.base = new URL(options.url.replace(/\/+$/, '') + '/');
     const agentOptions = {
       keepAlive: true,
-      maxSockets: options.connections ?? 8,
-      maxFreeSockets: options.connections ?? 8,
+      maxSockets: options.connections ?? 16,
+      maxFreeSockets: options.connections ?? 16,
       timeout: 10_000,
       scheduling: 'lifo' as const,
     };

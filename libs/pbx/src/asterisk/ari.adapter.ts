@@ -80,15 +80,23 @@ export class AriPbxAdapter implements PbxPort {
   private readonly logger: PbxLogger;
   /** ARI's REST side (ari-client is used for the event WebSocket only). */
   private readonly restClient: AriRest;
+  /**
+   * Originates have connections of their own: Asterisk answers them only once the channel
+   * exists, so a burst of them must not hold up the requests of calls in progress (bridging an
+   * answered voter, hanging up).
+   */
+  private readonly dialRest: AriRest;
 
   constructor(private readonly options: AriAdapterOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.restClient = new AriRest({
+    const rest = {
       url: options.url,
       user: options.user,
       password: options.password,
       timeoutMs: options.requestTimeoutMs ?? 5000,
-    });
+    };
+    this.restClient = new AriRest(rest);
+    this.dialRest = new AriRest(rest);
     this.link = new PbxConnection('Asterisk ARI', this.logger, options.maxReconnectDelayMs ?? 5000, () => {
       void this.connectOnce();
     });
@@ -102,6 +110,7 @@ export class AriPbxAdapter implements PbxPort {
   async stop(): Promise<void> {
     this.link.end(() => this.dropClient());
     this.restClient.close();
+    this.dialRest.close();
   }
 
   isConnected(): boolean {
@@ -116,7 +125,9 @@ export class AriPbxAdapter implements PbxPort {
     const endpoint = pjsipDialString(request.trunk, request.number, request.dialedNumber);
     this.outbound.add(request.legId);
     try {
-      await this.rest(`originate ${request.legId}`, 'POST', `channels/${seg(request.legId)}`, {
+      const what = `originate ${request.legId}`;
+      this.requireRest();
+      await this.dialRest.call(what, 'POST', `channels/${seg(request.legId)}`, {
         endpoint,
         app: this.options.app,
         appArgs: (request.appArgs ?? []).join(','),

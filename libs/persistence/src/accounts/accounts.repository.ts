@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { KeyedBatcher, perOwner } from '../batcher';
 import type { Db } from '../sql';
 import { one, rows } from '../sql';
 import type { UserRole } from '../entities/user.entity';
@@ -180,14 +182,35 @@ export async function createLoginSession(
 }
 
 /** The user of an unexpired login session (the cookie's token), or undefined. */
+/** The user a login session token names, while the session lasts (looked up together under load). */
 export async function findUserBySessionToken(db: Db, token: string, now: Date): Promise<UserRow | undefined> {
-  const r = await one<UserRaw>(
+  const lookup = { hash: hashSecretToken(token), now };
+  if (db instanceof DataSource) return sessionLookupOf(db).submit('session', lookup);
+  return (await usersBySessionTokenHash(db, [lookup]))[0];
+}
+
+const sessionLookupOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<{ hash: string; now: Date }, UserRow | undefined>(
+      (_key, lookups) => usersBySessionTokenHash(ds, lookups),
+      { maxBatch: 100, maxInFlightPerKey: 2 },
+    ),
+);
+
+async function usersBySessionTokenHash(
+  db: Db,
+  lookups: readonly { hash: string; now: Date }[],
+): Promise<(UserRow | undefined)[]> {
+  const found = await rows<UserRaw & { ord: string }>(
     db,
-    `SELECT ${USER_COLUMNS} FROM login_sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
-    [hashSecretToken(token), now],
+    `SELECT v.ord, ${USER_COLUMNS}
+     FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS v(hash, now, ord)
+     JOIN login_sessions s ON s.token_hash = v.hash AND s.expires_at > v.now
+     JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL`,
+    [lookups.map((l) => l.hash), lookups.map((l) => l.now)],
   );
-  return r && toUser(r);
+  const byOrd = new Map(found.map((r) => [Number(r.ord), toUser(r)]));
+  return lookups.map((_, i) => byOrd.get(i + 1));
 }
 
 export async function deleteLoginSession(db: Db, token: string): Promise<void> {

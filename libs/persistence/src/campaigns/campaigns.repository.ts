@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { KeyedBatcher, perOwner } from '../batcher';
 import type { Db } from '../sql';
 import { one, rows } from '../sql';
 import type { UserRole } from '../entities/user.entity';
@@ -111,17 +113,44 @@ export async function createUser(
   };
 }
 
+/**
+ * The user an API token names (not disabled). Requests of many volunteers at once (a burst of
+ * clicks) are looked up together, one statement for the lot.
+ */
 export async function findUserByApiToken(db: Db, token: string): Promise<UserRow | undefined> {
-  const r = await one<{
+  const hash = hashApiToken(token);
+  if (db instanceof DataSource) return tokenLookupOf(db).submit('api-token', hash);
+  return (await usersByApiTokenHash(db, [hash]))[0];
+}
+
+const tokenLookupOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<string, UserRow | undefined>((_key, hashes) => usersByApiTokenHash(ds, hashes), {
+      maxBatch: 100,
+      maxInFlightPerKey: 2,
+    }),
+);
+
+async function usersByApiTokenHash(db: Db, hashes: readonly string[]): Promise<(UserRow | undefined)[]> {
+  const found = await rows<{
+    api_token_hash: string;
     id: string;
     campaign_id: string | null;
     role: UserRole;
     name: string;
     email: string | null;
-  }>(db, 'SELECT id, campaign_id, role, name, email FROM users WHERE api_token_hash = $1', [
-    hashApiToken(token),
-  ]);
-  return r && { id: r.id, campaignId: r.campaign_id, role: r.role, name: r.name, email: r.email };
+  }>(
+    db,
+    'SELECT api_token_hash, id, campaign_id, role, name, email FROM users WHERE api_token_hash = ANY($1::text[]) AND disabled_at IS NULL',
+    [hashes],
+  );
+  const byHash = new Map(
+    found.map((r) => [
+      r.api_token_hash,
+      { id: r.id, campaignId: r.campaign_id, role: r.role, name: r.name, email: r.email },
+    ]),
+  );
+  return hashes.map((h) => byHash.get(h));
 }
 
 export async function createTeam(

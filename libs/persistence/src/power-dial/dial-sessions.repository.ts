@@ -1,6 +1,16 @@
 import { randomInt } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { KeyedBatcher, perOwner } from '../batcher';
 import type { Db } from '../sql';
 import { QueueError, one, rows } from '../sql';
+
+/**
+ * Writes behind the call path (session states, call-progress stamps) of many sessions that
+ * arrive together — a burst of clicks — go out as one statement per kind instead of one per
+ * session, so they never queue the claims and line requests behind them for the pool's
+ * connections. Each session has at most one state write in flight, so rows never collide.
+ */
+const BEHIND_BATCH = { maxBatch: 100, maxInFlightPerKey: 1 };
 
 export type DialMode = 'standard' | 'phone' | 'voip';
 
@@ -120,15 +130,46 @@ export async function saveDialSessionState(
   state: unknown,
   ended: boolean,
 ): Promise<void> {
+  const write: StateWrite = { id, stage, stageEnteredAt, state: JSON.stringify(state), ended };
+  if (db instanceof DataSource) await stateWriterOf(db).submit('state', write);
+  else await saveDialSessionStates(db, [write]);
+}
+
+interface StateWrite {
+  id: string;
+  stage: string;
+  stageEnteredAt: Date;
+  /** JSON text. */
+  state: string;
+  ended: boolean;
+}
+
+const stateWriterOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<StateWrite, void>(async (_key, batch) => {
+      await saveDialSessionStates(ds, batch);
+      return batch.map(() => undefined);
+    }, BEHIND_BATCH),
+);
+
+async function saveDialSessionStates(db: Db, writes: readonly StateWrite[]): Promise<void> {
   // A record for the dashboard and for recovery, written behind the call path: it commits
   // without waiting for the WAL flush (a database crash could lose the newest stage, which the
   // restart recovery rebuilds from the PBX anyway), so it never holds a pooled connection long.
   await db.query(
     `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-     UPDATE dial_sessions SET stage = $2, stage_entered_at = $3, state = $4,
-       ended_at = CASE WHEN $5 THEN coalesce(ended_at, now()) ELSE ended_at END
-     FROM async_commit WHERE id = $1`,
-    [id, stage, stageEnteredAt, state, ended],
+     UPDATE dial_sessions d SET stage = v.stage, stage_entered_at = v.entered, state = v.state::jsonb,
+       ended_at = CASE WHEN v.ended THEN coalesce(d.ended_at, now()) ELSE d.ended_at END
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::boolean[]) AS v(id, stage, entered, state, ended),
+          async_commit
+     WHERE d.id = v.id`,
+    [
+      writes.map((w) => w.id),
+      writes.map((w) => w.stage),
+      writes.map((w) => w.stageEnteredAt),
+      writes.map((w) => w.state),
+      writes.map((w) => w.ended),
+    ],
   );
 }
 
@@ -192,22 +233,52 @@ export type AttemptMark =
 
 /** Stamp a step of a call attempt (first time only). */
 export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
-  // A timestamp of the call's progress (dial, ringing, answer, voicemail): committed without
-  // waiting for the WAL flush, like the claim; outcomes keep full durability.
-  await db.query(
-    `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-     UPDATE call_attempts SET ${mark} = coalesce(${mark}, $2) FROM async_commit WHERE id = $1`,
-    [attemptId, at],
-  );
+  const stamp: Stamp = { attemptId, mark, at, trunkId: null };
+  if (db instanceof DataSource) await stamperOf(db).submit(mark, stamp);
+  else await stampAttempts(db, mark, [stamp]);
 }
 
 /** The INVITE left on `trunkId` (the trunk's UUID) at `at`: for post-dial delay and trunk health. */
 export async function markAttemptDialed(db: Db, attemptId: string, trunkId: string, at: Date): Promise<void> {
+  const stamp: Stamp = { attemptId, mark: 'dial_started_at', at, trunkId };
+  if (db instanceof DataSource) await stamperOf(db).submit('dial_started_at', stamp);
+  else await stampAttempts(db, 'dial_started_at', [stamp]);
+}
+
+interface Stamp {
+  attemptId: string;
+  mark: AttemptMark;
+  at: Date;
+  /** With dial_started_at: the trunk the INVITE left on (null: unchanged). */
+  trunkId: string | null;
+}
+
+const stamperOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<Stamp, void>(async (mark, batch) => {
+      await stampAttempts(ds, mark as AttemptMark, batch);
+      return batch.map(() => undefined);
+    }, BEHIND_BATCH),
+);
+
+const ATTEMPT_MARKS: readonly AttemptMark[] = [
+  'dial_started_at',
+  'ringing_at',
+  'answered_at',
+  'voicemail_started_at',
+  'ended_at',
+];
+
+async function stampAttempts(db: Db, mark: AttemptMark, stamps: readonly Stamp[]): Promise<void> {
+  if (!ATTEMPT_MARKS.includes(mark)) throw new Error(`not an attempt mark: ${mark}`);
+  // A timestamp of the call's progress (dial, ringing, answer, voicemail): committed without
+  // waiting for the WAL flush, like the claim; outcomes keep full durability.
   await db.query(
     `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-     UPDATE call_attempts SET dial_started_at = coalesce(dial_started_at, $2), trunk_id = $3
-     FROM async_commit WHERE id = $1`,
-    [attemptId, at, trunkId],
+     UPDATE call_attempts c SET ${mark} = coalesce(c.${mark}, v.at), trunk_id = coalesce(v.trunk_id, c.trunk_id)
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS v(id, at, trunk_id), async_commit
+     WHERE c.id = v.id`,
+    [stamps.map((x) => x.attemptId), stamps.map((x) => x.at), stamps.map((x) => x.trunkId)],
   );
 }
 
