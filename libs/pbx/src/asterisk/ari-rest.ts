@@ -11,7 +11,7 @@ export interface AriRestOptions {
   password: () => string;
   /** Longest wait for one request before it counts as failed. */
   timeoutMs: number;
-  /** Connections kept open to Asterisk (default 16). */
+  /** Connections kept open to Asterisk (default 8). */
   connections?: number;
 }
 
@@ -41,8 +41,8 @@ export class AriRest {
     this.base = new URL(options.url.replace(/\/+$/, '') + '/');
     const agentOptions = {
       keepAlive: true,
-      maxSockets: options.connections ?? 16,
-      maxFreeSockets: options.connections ?? 16,
+      maxSockets: options.connections ?? 8,
+      maxFreeSockets: options.connections ?? 8,
       timeout: 10_000,
       scheduling: 'lifo' as const,
     };

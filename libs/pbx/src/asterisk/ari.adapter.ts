@@ -55,7 +55,7 @@ const HANGUP_REASON: Record<HangupReason, string> = {
 
 /**
  * Asterisk behind the PBX port, over ARI: the event WebSocket with `ari-client`, the requests
- * with AriRest (a few kept-alive connections, see there why not ari-client's).
+ * with AriRest (pools of at most 8 kept-alive connections, see there why not ari-client's).
  *
  * - Connection: ari-client reconnects its WebSocket by itself, but gives up after 10 tries.
  *   This adapter then drops that client (and its listeners) and builds a new one, again and
