@@ -64,6 +64,17 @@ export class AriRest {
     const auth = Buffer.from(`${this.options.user}:${this.options.password()}`).toString('base64');
     const send = this.base.protocol === 'https:' ? https.request : http.request;
     return new Promise<AriAnswer>((resolve, reject) => {
+      // One deadline for the whole request, waiting for a pooled connection included.
+      const deadline = setTimeout(() => {
+        req.destroy();
+        reject(
+          new PbxError('pbx-failure', `${what}: no answer from Asterisk in ${this.options.timeoutMs} ms`),
+        );
+      }, this.options.timeoutMs);
+      const fail = (e: Error) => {
+        clearTimeout(deadline);
+        reject(new PbxError('pbx-failure', `${what}: ${describe(e)}`));
+      };
       const req = send(
         url,
         {
@@ -73,22 +84,18 @@ export class AriRest {
             authorization: `Basic ${auth}`,
             ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
           },
-          timeout: this.options.timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-          res.on('error', (e) => reject(new PbxError('pbx-failure', `${what}: ${describe(e)}`)));
+          res.on('end', () => {
+            clearTimeout(deadline);
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+          });
+          res.on('error', fail);
         },
       );
-      req.on('timeout', () => {
-        req.destroy();
-        reject(
-          new PbxError('pbx-failure', `${what}: no answer from Asterisk in ${this.options.timeoutMs} ms`),
-        );
-      });
-      req.on('error', (e) => reject(new PbxError('pbx-failure', `${what}: ${describe(e)}`)));
+      req.on('error', fail);
       req.end(body);
     });
   }
