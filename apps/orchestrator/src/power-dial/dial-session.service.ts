@@ -381,12 +381,6 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Write the session's state behind the commands, not before them: the state row is a record
-   * for the dashboard and for recovery, while the call path (claim, originate, bridge) must not
-   * wait for it. Writes stay in order per session and coalesce (a burst of transitions writes
-   * the newest state once); a session that ends waits for its last write (teardown).
-   */
-  /**
    * Take a line on `trunk` for the attempt: within the trunk's concurrent calls and calls per
    * second, across every instance. A full trunk makes the call wait (bounded; the call screen
    * is told), never dial past the limit; hanging up or ending meanwhile stops the wait.
@@ -424,6 +418,12 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
     this.metrics.clickStages.observe({ stage }, (until - since) / 1000);
   }
 
+  /**
+   * Write the session's state behind the commands, not before them: the state row is a record
+   * for the dashboard and for recovery, while the call path (claim, originate, bridge) must not
+   * wait for it. Writes stay in order per session and coalesce (a burst of transitions writes
+   * the newest state once); a session that ends waits for its last write (teardown).
+   */
   private persistState(s: LiveSession, state: DialSessionState): void {
     const scheduled = s.unsavedState !== undefined;
     s.unsavedState = state;
