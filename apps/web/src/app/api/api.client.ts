@@ -20,19 +20,31 @@ export class ApiClient {
   }
 
   async request<T>(method: Method, url: string, body: unknown, action: string): Promise<T> {
+    return body === undefined
+      ? this.send<T>(method, url, null, null, action)
+      : this.send<T>(method, url, JSON.stringify(body), 'application/json', action);
+  }
+
+  /** Send a file as it is (the request body), e.g. a CSV or an audio upload. */
+  sendFile<T>(method: Method, url: string, file: Blob, contentType: string, action: string): Promise<T> {
+    return this.send<T>(method, url, file, contentType, action);
+  }
+
+  private async send<T>(
+    method: Method,
+    url: string,
+    body: BodyInit | null,
+    contentType: string | null,
+    action: string,
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (contentType) headers['Content-Type'] = contentType;
     const xsrf = method === 'GET' ? null : readCookie('XSRF-TOKEN');
     if (xsrf) headers['X-XSRF-TOKEN'] = xsrf;
 
     let response: Response;
     try {
-      response = await fetch(url, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        body: body === undefined ? null : JSON.stringify(body),
-      });
+      response = await fetch(url, { method, headers, credentials: 'same-origin', body });
     } catch {
       throw new ApiError(0, `Could not reach the server to ${action}. Check your connection and try again.`);
     }
@@ -51,7 +63,8 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function readCookie(name: string): string | null {
+/** A cookie of this page (the XSRF token), or null. */
+export function readCookie(name: string): string | null {
   const match = document.cookie.split('; ').find((part) => part.startsWith(`${name}=`));
   return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
 }

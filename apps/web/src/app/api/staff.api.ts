@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { ApiClient } from './api.client';
+import { ApiClient, readCookie } from './api.client';
 import { ApiError, apiErrorFrom } from './api-error';
 import type {
   InvitationRequest,
@@ -200,11 +200,6 @@ export class StaffApi {
       xhr.send(file);
     });
   }
-}
-
-function readCookie(name: string): string | null {
-  const match = document.cookie.split('; ').find((part) => part.startsWith(`${name}=`));
-  return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
 }
 
 const enc = encodeURIComponent;

@@ -1,6 +1,5 @@
 import { Injectable, inject } from '@angular/core';
 import { ApiClient } from '../../api/api.client';
-import { ApiError, apiErrorFrom } from '../../api/api-error';
 import type {
   CreditSummaryJson,
   DncAuditJson,
@@ -55,25 +54,14 @@ export class DncCreditsApi {
   }
 
   /** Uploads a CSV file as it is (the server checks every line before listing any). */
-  async importDnc(file: Blob, reason: string): Promise<DncImportJson> {
-    const action = 'import the file';
-    const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'text/csv' };
-    const xsrf = readCookie('XSRF-TOKEN');
-    if (xsrf) headers['X-XSRF-TOKEN'] = xsrf;
-    let response: Response;
-    try {
-      response = await fetch(`/api/dnc/import?reason=${enc(reason)}`, {
-        method: 'POST',
-        headers,
-        credentials: 'same-origin',
-        body: file,
-      });
-    } catch {
-      throw new ApiError(0, `Could not reach the server to ${action}. Check your connection and try again.`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw apiErrorFrom(response.status, body, action);
-    return body as DncImportJson;
+  importDnc(file: Blob, reason: string): Promise<DncImportJson> {
+    return this.http.sendFile(
+      'POST',
+      `/api/dnc/import?reason=${enc(reason)}`,
+      file,
+      'text/csv',
+      'import the file',
+    );
   }
 
   /** A same-origin link: the browser downloads it with the session cookie. */
@@ -90,11 +78,6 @@ export class DncCreditsApi {
   topUp(amountCents: number, reason: string): Promise<TopUpJson> {
     return this.http.post('/api/credits/top-ups', { amountCents, reason }, 'add credit');
   }
-}
-
-function readCookie(name: string): string | null {
-  const match = document.cookie.split('; ').find((part) => part.startsWith(`${name}=`));
-  return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
 }
 
 /** Cents (with fractions of a cent, as the ledger keeps them) as dollars: 2.9 → "$0.029". */

@@ -179,6 +179,6 @@ export class CallerIdVerificationPage implements OnInit {
   }
 
   private async run(request: () => Promise<CallerIdStatus>, action: string): Promise<void> {
-    await this.call.run(request, action);
+    await this.call.apply(request, action);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable, computed, inject, signal, type OnDestroy, type Signal } from '@angular/core';
 import { io, type Socket } from 'socket.io-client';
 import { ApiClient } from '../../api/api.client';
-import { ApiError, apiErrorFrom, toApiError } from '../../api/api-error';
+import { toApiError } from '../../api/api-error';
+import { StaffRequest } from '../staff-request';
 import type {
   CallerIdStatus,
   ProjectAudioServerEvents,
@@ -62,28 +63,14 @@ export class ProjectAudioApi {
   }
 
   /** Sends the file as it is; the server checks and converts it. */
-  async upload(projectId: string, file: File): Promise<VoicemailStatus> {
-    const action = 'upload the recording';
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'Content-Type': file.type || 'application/octet-stream',
-    };
-    const xsrf = readCookie('XSRF-TOKEN');
-    if (xsrf) headers['X-XSRF-TOKEN'] = xsrf;
-    let response: Response;
-    try {
-      response = await fetch(`/api/projects/${enc(projectId)}/voicemail/file?name=${enc(file.name)}`, {
-        method: 'PUT',
-        headers,
-        credentials: 'same-origin',
-        body: file,
-      });
-    } catch {
-      throw new ApiError(0, `Could not reach the server to ${action}. Check your connection and try again.`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw apiErrorFrom(response.status, body, action);
-    return body as VoicemailStatus;
+  upload(projectId: string, file: File): Promise<VoicemailStatus> {
+    return this.http.sendFile(
+      'PUT',
+      `/api/projects/${enc(projectId)}/voicemail/file?name=${enc(file.name)}`,
+      file,
+      file.type || 'application/octet-stream',
+      'upload the recording',
+    );
   }
 }
 
@@ -139,12 +126,10 @@ export class ProjectAudioSocket implements OnDestroy {
  * pushed over the socket, whichever changed last (pushed on a tie); the request running and its
  * error or notice.
  */
-export class ProjectCallStatus<T> {
+export class ProjectCallStatus<T> extends StaffRequest {
   readonly loaded = signal<T | null>(null);
   readonly status: Signal<T | null>;
-  readonly error = signal<string | null>(null);
   readonly notice = signal<string | null>(null);
-  readonly busy = signal(false);
 
   constructor(
     pushed: Signal<T | null>,
@@ -154,6 +139,7 @@ export class ProjectCallStatus<T> {
     /** What loading does, for the error ("load the caller ID"). */
     private readonly what: string,
   ) {
+    super();
     this.status = computed(() => {
       const loaded = this.loaded();
       const latest = pushed();
@@ -171,25 +157,10 @@ export class ProjectCallStatus<T> {
   }
 
   /** Run a request that answers the new status; false when it failed (the error says why). */
-  async run(request: () => Promise<T>, action: string): Promise<boolean> {
-    this.busy.set(true);
-    this.error.set(null);
+  apply(request: () => Promise<T>, action: string): Promise<boolean> {
     this.notice.set(null);
-    try {
-      this.loaded.set(await request());
-      return true;
-    } catch (error) {
-      this.error.set(toApiError(error, action).message);
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
+    return this.run(action, async () => this.loaded.set(await request()));
   }
-}
-
-function readCookie(name: string): string | null {
-  const match = document.cookie.split('; ').find((part) => part.startsWith(`${name}=`));
-  return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
 }
 
 /** "+12125552000" → "(212) 555-2000"; other numbers as they are. */

@@ -219,6 +219,6 @@ export class VoicemailRecordingPage implements OnInit {
   protected readonly phone = formatPhone;
 
   private run(request: () => Promise<VoicemailStatus>, action: string): Promise<boolean> {
-    return this.call.run(request, action);
+    return this.call.apply(request, action);
   }
 }
