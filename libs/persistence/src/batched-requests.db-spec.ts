@@ -8,6 +8,7 @@ import {
   insertDialSession,
   markAttempt,
   markAttemptDialed,
+  markAttemptEnded,
   saveDialSessionState,
 } from './power-dial/dial-sessions.repository';
 
@@ -136,5 +137,21 @@ describe('requests combined under load (real PostgreSQL)', () => {
       expect(s.ringing.getTime()).toBe(t1.getTime());
       expect(s.trunk_id).toBe(trunk[0]!.id);
     }
+
+    // The channel's end and its hangup cause go in one write; the first of each stays.
+    await Promise.all(attempts.map((a, i) => markAttemptEnded(db.ds, a.attemptId, t1, i % 2 ? 17 : 16)));
+    await Promise.all(attempts.map((a) => markAttemptEnded(db.ds, a.attemptId, t2, 34)));
+    const ended = await rows<{ id: string; ended: Date; q850: number; trunk_id: string }>(
+      db.ds,
+      `SELECT id, ended_at AS ended, q850_cause AS q850, trunk_id FROM call_attempts WHERE id = ANY($1::uuid[])`,
+      [attempts.map((a) => a.attemptId)],
+    );
+    const endedById = new Map(ended.map((r) => [r.id, r]));
+    attempts.forEach((a, i) => {
+      const r = endedById.get(a.attemptId)!;
+      expect(r.ended.getTime()).toBe(t1.getTime());
+      expect(r.q850).toBe(i % 2 ? 17 : 16);
+      expect(r.trunk_id).toBe(trunk[0]!.id);
+    });
   });
 });

@@ -29,6 +29,12 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Keep every connection the pool opens (default: close one after 10 s idle). For a long-running
+   * server on the call path: a new connection costs a backend start and then cold catalog caches
+   * and statements planned anew, tens of milliseconds on the first queries it runs.
+   */
+  keepConnections?: boolean;
 }
 
 /** A TypeORM data source on PostgreSQL. Schema comes from migrations only: never synchronize. */
@@ -43,8 +49,30 @@ export function createDataSource(databaseUrl: string, options: DataSourceOptions
     migrationsRun: false,
     logging: false,
     applicationName: options.applicationName ?? 'phonebank',
-    extra: { max: options.poolSize ?? 10 },
+    extra: {
+      // Named prepared statements (the claim) are planned for their actual parameters on every
+      // run: after five runs PostgreSQL would otherwise switch to a generic plan, and a generic
+      // plan of the claim cannot see how many queue entries its filters leave, so it sorts them
+      // all instead of walking the hand-out index (7 ms instead of 0.7 ms on 2,000 entries, and
+      // growing with the queue). Unnamed statements are planned this way anyway.
+      options: '-c plan_cache_mode=force_custom_plan',
+      max: options.poolSize ?? 10,
+      ...(options.keepConnections ? { min: options.poolSize ?? 10 } : {}),
+    },
   });
+}
+
+/**
+ * Open `connections` pool connections now (each runs one trivial query), so that the first
+ * requests do not wait for PostgreSQL to start backends.
+ */
+export async function warmPool(ds: DataSource, connections: number): Promise<void> {
+  const runners = Array.from({ length: connections }, () => ds.createQueryRunner());
+  try {
+    await Promise.all(runners.map((r) => r.connect().then(() => r.query('SELECT 1'))));
+  } finally {
+    await Promise.all(runners.map((r) => r.release()));
+  }
 }
 
 /** Arbitrary but fixed: every instance takes the same lock before migrating. */

@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createDataSource, runMigrations } from '@phonebank/persistence';
+import { createDataSource, runMigrations, warmPool } from '@phonebank/persistence';
 
 /**
  * PostgreSQL through TypeORM. The schema comes from migrations, run at start under an
@@ -16,9 +16,14 @@ export class DatabaseModule {
           useFactory: () => ({}),
           dataSourceFactory: async () => {
             const logger = new Logger('Database');
-            const ds = createDataSource(databaseUrl, { applicationName: 'phonebank-orchestrator', poolSize });
+            const ds = createDataSource(databaseUrl, {
+              applicationName: 'phonebank-orchestrator',
+              poolSize,
+              keepConnections: true,
+            });
             await ds.initialize();
             const ran = await runMigrations(ds);
+            await warmPool(ds, poolSize);
             logger.log(ran.length ? `applied migrations: ${ran.join(', ')}` : 'schema is up to date');
             return ds;
           },

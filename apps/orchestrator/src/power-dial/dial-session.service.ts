@@ -28,17 +28,20 @@ import {
   campaignRateMillicentsPerMinute,
   chargeSessionUsage,
   claimNextPhone,
+  claimNextPhoneKeyed,
+  confirmClaimAhead,
   insertDialSession,
   listLiveDialSessions,
   markAttempt,
   markAttemptDialed,
+  markAttemptEnded,
   one,
-  recordAttemptCause,
   releaseClaim,
   saveDialSessionState,
   setVolunteerLeg,
   userCanAccessProject,
   type ClaimResult,
+  type KeyedClaim,
   type DialMode,
   type UserRow,
 } from '@phonebank/persistence';
@@ -55,6 +58,22 @@ import { TrunkLineError, TrunkLineLimiter, type GrantedLine } from '../trunks/tr
 const LEASE_SECONDS = 15 * 60;
 /** How often a connected volunteer leg is metered against the campaign's credit. */
 const METER_INTERVAL_MS = 30_000;
+/** A phone claimed ahead and not asked for within this long goes back to the queue. */
+const AHEAD_MAX_MS = 60_000;
+
+/**
+ * The next phone, claimed while the volunteer is idle so that "Call" goes straight to the dial
+ * (the claim is the slowest step of click-to-INVITE). Nothing is dialed ahead: at the click the
+ * claim is confirmed (same calling hours and filters, lease still held, phone not DNC since) or
+ * given back and claimed afresh; an unused one goes back after AHEAD_MAX_MS, when the session
+ * pauses or ends, and at restart with the session's other open claims.
+ */
+interface AheadClaim {
+  attemptId: string;
+  /** Settles with the claim, or null when it failed (the click then claims as usual). */
+  claimed: Promise<KeyedClaim | null>;
+  timer: NodeJS.Timeout;
+}
 
 interface LiveSession {
   id: string;
@@ -77,6 +96,7 @@ interface LiveSession {
   answeredAt: Map<string, number>;
   /** Trunk lines taken alongside the claim, by attempt id, until the originate uses them. */
   lines: Map<string, Promise<GrantedLine>>;
+  ahead: AheadClaim | null;
   meterTimer?: NodeJS.Timeout;
   /** The newest state not yet written (write-behind, see persistState). */
   unsavedState?: DialSessionState;
@@ -148,9 +168,14 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       for (const t of s.noAnswerTimers.values()) clearTimeout(t);
       if (s.meterTimer) clearInterval(s.meterTimer);
     }
-    // Let in-flight events and state writes finish, but never hang the shutdown on a stuck one.
+    // Let in-flight events and state writes finish and give back the phones claimed ahead, but
+    // never hang the shutdown on a stuck one (a restart releases whatever is left).
     await Promise.race([
-      Promise.allSettled([...this.sessions.values()].map((s) => s.queue.then(() => s.stateSaved))),
+      Promise.allSettled(
+        [...this.sessions.values()].map((s) =>
+          s.queue.then(() => Promise.all([s.stateSaved, this.dropAhead(s)])),
+        ),
+      ),
       new Promise((r) => setTimeout(r, 3000)),
     ]);
   }
@@ -244,6 +269,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       clickedAt: new Map(),
       answeredAt: new Map(),
       lines: new Map(),
+      ahead: null,
       stateSaved: Promise.resolve(),
     };
     this.sessions.set(sessionId, live);
@@ -377,6 +403,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         this.onCommandFailure(s, command, error);
       }
     }
+    if (s.state.stage === 'idle') this.claimAhead(s);
+    else if (s.state.stage !== 'claiming') void this.dropAhead(s);
     return t;
   }
 
@@ -408,6 +436,68 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
       () => this.lines.release(attemptId),
       () => undefined,
     );
+  }
+
+  /** Claim the next phone while the volunteer is idle (see AheadClaim). */
+  private claimAhead(s: LiveSession): void {
+    if (s.ahead || s.volunteerLegId === null) return;
+    const attemptId = randomUUID();
+    const claimed = claimNextPhoneKeyed(this.db, {
+      projectId: s.projectId,
+      userId: s.userId,
+      leaseSeconds: LEASE_SECONDS,
+      now: this.clock.now(),
+      sessionId: s.id,
+      attemptId,
+    }).catch((error: unknown) => {
+      this.logger.warn(`session ${s.id}: could not claim ahead: ${describe(error)}`);
+      return null;
+    });
+    const ahead: AheadClaim = {
+      attemptId,
+      claimed,
+      timer: setTimeout(() => {
+        if (s.ahead === ahead) void this.dropAhead(s);
+      }, AHEAD_MAX_MS),
+    };
+    s.ahead = ahead;
+  }
+
+  /** Give back the phone claimed ahead, if any; settles when it is back in the queue. */
+  private async dropAhead(s: LiveSession): Promise<void> {
+    const ahead = s.ahead;
+    if (!ahead) return;
+    s.ahead = null;
+    clearTimeout(ahead.timer);
+    const k = await ahead.claimed;
+    if (k?.result.kind !== 'claimed') return;
+    await releaseClaim(this.db, ahead.attemptId, this.clock.now()).catch((error: unknown) =>
+      this.logger.warn(`session ${s.id}: could not give back a phone claimed ahead: ${describe(error)}`),
+    );
+  }
+
+  /**
+   * The phone claimed ahead, for a click: its claim if it may still be dialed now, otherwise
+   * null (given back; the caller claims afresh, as it does when nothing was claimed ahead).
+   */
+  private async takeAhead(s: LiveSession, now: Date): Promise<ClaimResult | null> {
+    const ahead = s.ahead;
+    if (!ahead) return null;
+    s.ahead = null;
+    clearTimeout(ahead.timer);
+    const k = await ahead.claimed;
+    if (!k || k.result.kind !== 'claimed' || k.key === null) return null;
+    const confirmed = await confirmClaimAhead(
+      this.db,
+      { key: k.key, attemptId: ahead.attemptId, projectId: s.projectId },
+      now,
+    ).catch((error: unknown) => {
+      this.logger.warn(`session ${s.id}: could not confirm a phone claimed ahead: ${describe(error)}`);
+      return false;
+    });
+    if (confirmed) return k.result;
+    await releaseClaim(this.db, ahead.attemptId, now).catch(() => undefined);
+    return null;
   }
 
   private observeStage(
@@ -452,23 +542,32 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         const claimStarted = performance.now();
         const clickedAt = s.clickedAt.get(c.requestId);
         if (clickedAt !== undefined) this.observeStage('wait', clickedAt, claimStarted);
-        // The attempt id is chosen here, so that the call's trunk line (SPEC §7) is taken under
-        // it while the claim runs: the two round trips overlap instead of adding up.
-        const attemptId = randomUUID();
-        s.lines.set(attemptId, this.takeLine(s, c.trunkId, attemptId));
-        let result: ClaimResult;
-        try {
-          result = await claimNextPhone(this.db, {
-            projectId: c.projectId,
-            userId: s.userId,
-            leaseSeconds: LEASE_SECONDS,
-            now,
-            sessionId: s.id,
-            attemptId,
-          });
-        } catch (error) {
-          this.dropLine(s, attemptId);
-          throw error;
+        // The call's trunk line (SPEC §7) is taken under the attempt id while the claim runs
+        // (or is confirmed, for a phone claimed ahead): the round trips overlap.
+        let result: ClaimResult | null = null;
+        const ahead = s.ahead;
+        if (ahead) {
+          s.lines.set(ahead.attemptId, this.takeLine(s, c.trunkId, ahead.attemptId));
+          result = await this.takeAhead(s, now);
+          if (!result) this.dropLine(s, ahead.attemptId);
+        }
+        let attemptId = ahead?.attemptId ?? '';
+        if (!result) {
+          attemptId = randomUUID();
+          s.lines.set(attemptId, this.takeLine(s, c.trunkId, attemptId));
+          try {
+            result = await claimNextPhone(this.db, {
+              projectId: c.projectId,
+              userId: s.userId,
+              leaseSeconds: LEASE_SECONDS,
+              now,
+              sessionId: s.id,
+              attemptId,
+            });
+          } catch (error) {
+            this.dropLine(s, attemptId);
+            throw error;
+          }
         }
         this.observeStage('claim', claimStarted);
         if (result.kind === 'claimed') {
@@ -512,6 +611,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           this.logger.error(`attempt ${c.attemptId}: could not record the dial time: ${describe(error)}`),
         );
         this.metrics.channelsInUse.inc();
+        // read now: a fast failure (404, 503) can end the channel before the originate returns
+        const clicked = s.clickedAt.get(c.attemptId);
         const originateStarted = performance.now();
         await this.pbx.originate({
           legId: c.channelId,
@@ -524,7 +625,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           appArgs: ['voter', s.id],
         });
         this.observeStage('originate', originateStarted);
-        const clicked = s.clickedAt.get(c.attemptId);
+        s.clickedAt.delete(c.attemptId);
         if (clicked !== undefined)
           this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
         await marked;
@@ -605,6 +706,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           this.pushNotice(s, { kind: 'line-unavailable', message: error.message });
       });
     } else if (command.type === 'originate') {
+      s.clickedAt.delete(command.attemptId);
       void this.lines.release(command.channelId);
       this.metrics.channelsInUse.dec();
       // The request may have reached Asterisk after all (a timeout): make sure no call is left.
@@ -636,6 +738,7 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
 
   private async teardown(s: LiveSession): Promise<void> {
     if (s.meterTimer) clearInterval(s.meterTimer);
+    await this.dropAhead(s);
     for (const attemptId of [...s.lines.keys()]) this.dropLine(s, attemptId);
     for (const t of s.noAnswerTimers.values()) clearTimeout(t);
     s.noAnswerTimers.clear();
@@ -730,8 +833,9 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         s.answeredAt.delete(event.legId);
         s.clickedAt.delete(event.legId);
         const { result } = classifyCallEnd({ answered, cause: event.cause });
-        void markAttempt(this.db, event.legId, 'ended_at', this.clock.now()).catch(() => undefined);
-        void recordAttemptCause(this.db, event.legId, event.cause.q850, null).catch(() => undefined);
+        void markAttemptEnded(this.db, event.legId, this.clock.now(), event.cause.q850).catch(
+          () => undefined,
+        );
         void this.feed(s, { type: 'voter-ended', attemptId: event.legId, result, cause: event.cause });
         return;
       }

@@ -233,16 +233,28 @@ export type AttemptMark =
 
 /** Stamp a step of a call attempt (first time only). */
 export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
-  const stamp: Stamp = { attemptId, mark, at, trunkId: null };
+  const stamp: Stamp = { attemptId, mark, at, trunkId: null, q850Cause: null };
   if (db instanceof DataSource) await stamperOf(db).submit(mark, stamp);
   else await stampAttempts(db, mark, [stamp]);
 }
 
 /** The INVITE left on `trunkId` (the trunk's UUID) at `at`: for post-dial delay and trunk health. */
 export async function markAttemptDialed(db: Db, attemptId: string, trunkId: string, at: Date): Promise<void> {
-  const stamp: Stamp = { attemptId, mark: 'dial_started_at', at, trunkId };
+  const stamp: Stamp = { attemptId, mark: 'dial_started_at', at, trunkId, q850Cause: null };
   if (db instanceof DataSource) await stamperOf(db).submit('dial_started_at', stamp);
   else await stampAttempts(db, 'dial_started_at', [stamp]);
+}
+
+/** The call's channel is gone at `at`, with its Q.850 hangup cause (first time only, both). */
+export async function markAttemptEnded(
+  db: Db,
+  attemptId: string,
+  at: Date,
+  q850Cause: number,
+): Promise<void> {
+  const stamp: Stamp = { attemptId, mark: 'ended_at', at, trunkId: null, q850Cause };
+  if (db instanceof DataSource) await stamperOf(db).submit('ended_at', stamp);
+  else await stampAttempts(db, 'ended_at', [stamp]);
 }
 
 interface Stamp {
@@ -251,6 +263,8 @@ interface Stamp {
   at: Date;
   /** With dial_started_at: the trunk the INVITE left on (null: unchanged). */
   trunkId: string | null;
+  /** With ended_at: the channel's hangup cause (null: unchanged). */
+  q850Cause: number | null;
 }
 
 const stamperOf = perOwner(
@@ -275,22 +289,16 @@ async function stampAttempts(db: Db, mark: AttemptMark, stamps: readonly Stamp[]
   // waiting for the WAL flush, like the claim; outcomes keep full durability.
   await db.query(
     `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-     UPDATE call_attempts c SET ${mark} = coalesce(c.${mark}, v.at), trunk_id = coalesce(v.trunk_id, c.trunk_id)
-     FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[]) AS v(id, at, trunk_id), async_commit
+     UPDATE call_attempts c SET ${mark} = coalesce(c.${mark}, v.at), trunk_id = coalesce(v.trunk_id, c.trunk_id),
+            q850_cause = coalesce(c.q850_cause, v.q850_cause)
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::int[]) AS v(id, at, trunk_id, q850_cause), async_commit
      WHERE c.id = v.id`,
-    [stamps.map((x) => x.attemptId), stamps.map((x) => x.at), stamps.map((x) => x.trunkId)],
-  );
-}
-
-export async function recordAttemptCause(
-  db: Db,
-  attemptId: string,
-  q850: number,
-  durationSeconds: number | null,
-): Promise<void> {
-  await db.query(
-    `UPDATE call_attempts SET q850_cause = coalesce(q850_cause, $2), duration_seconds = coalesce(duration_seconds, $3) WHERE id = $1`,
-    [attemptId, q850, durationSeconds],
+    [
+      stamps.map((x) => x.attemptId),
+      stamps.map((x) => x.at),
+      stamps.map((x) => x.trunkId),
+      stamps.map((x) => x.q850Cause),
+    ],
   );
 }
 

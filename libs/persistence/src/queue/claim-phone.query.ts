@@ -232,6 +232,62 @@ export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknow
 }
 
 /**
+ * A claim and the key of the filters it used (open zones, attempt limit, birthday keys; null
+ * when nothing was claimed). The power dialer claims while the volunteer is idle, so that
+ * "Call" goes straight to the dial; confirmClaimAhead checks the key again at the click.
+ */
+export interface KeyedClaim {
+  result: ClaimResult;
+  key: string | null;
+}
+
+/** claimNextPhone, with the key of the filters the claim used. */
+export async function claimNextPhoneKeyed(db: Db, req: ClaimRequest): Promise<KeyedClaim> {
+  const prepared = await prepareClaim(db, req);
+  if (prepared.kind !== 'ready') return { result: prepared, key: null };
+  const result =
+    db instanceof DataSource
+      ? await claimBatcherOf(db).submit(prepared.claim.key, { claim: prepared.claim, req })
+      : await one<ClaimRow>(db, CLAIM_SQL, claimSqlParameters(prepared.claim, [req])).then((row) =>
+          row ? toClaimResult(req, row) : ({ kind: 'empty' } as const),
+        );
+  return { result, key: prepared.claim.key };
+}
+
+/**
+ * May a phone claimed ahead be dialed at `now`? Only if the claim would still pick it: the
+ * project is open and the same zones are open (calling hours move on while a volunteer is idle),
+ * the lease is still this attempt's, and the phone has not become DNC, flagged or withdrawn
+ * since. One round trip; false means release it and claim afresh.
+ */
+export async function confirmClaimAhead(
+  db: Db,
+  ahead: { key: string; attemptId: string; projectId: string },
+  now: Date,
+): Promise<boolean> {
+  const prepared = await prepareClaim(db, {
+    projectId: ahead.projectId,
+    userId: '',
+    leaseSeconds: 0,
+    now,
+  });
+  if (prepared.kind !== 'ready' || prepared.claim.key !== ahead.key) return false;
+  const ok = await one<{ ok: boolean }>(
+    db,
+    `SELECT true AS ok
+     FROM call_attempts a
+     JOIN queue_entries q ON q.id = a.queue_entry_id AND q.current_attempt_id = a.id
+     JOIN phones p ON p.id = a.phone_id
+     WHERE a.id = $1 AND a.outcome IS NULL AND a.released_at IS NULL AND a.lease_expires_at > $2
+       AND q.state = 'queued' AND p.status = 'active'
+       AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
+       AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)`,
+    [ahead.attemptId, now],
+  );
+  return ok?.ok === true;
+}
+
+/**
  * Hand the next phone of a project to a volunteer, as a lease that expires.
  *
  * On a data source, claims for the same project that arrive while earlier ones are in flight
@@ -240,12 +296,7 @@ export async function claimParameters(db: Db, req: ClaimRequest): Promise<unknow
  * caller's transaction the claim is a statement of that transaction, alone.
  */
 export async function claimNextPhone(db: Db, req: ClaimRequest): Promise<ClaimResult> {
-  const prepared = await prepareClaim(db, req);
-  if (prepared.kind !== 'ready') return prepared;
-  if (db instanceof DataSource)
-    return claimBatcherOf(db).submit(prepared.claim.key, { claim: prepared.claim, req });
-  const claimed = await one<ClaimRow>(db, CLAIM_SQL, claimSqlParameters(prepared.claim, [req]));
-  return claimed ? toClaimResult(req, claimed) : { kind: 'empty' };
+  return (await claimNextPhoneKeyed(db, req)).result;
 }
 
 function toClaimResult(req: ClaimRequest, claimed: ClaimRow): ClaimResult {
@@ -302,9 +353,10 @@ const claimBatcherOf = perOwner(
 );
 
 /**
- * Run CLAIM_SQL straight on the pool as a named prepared statement: each connection parses
- * it once and, after a few runs, keeps a generic plan, which saves the planning of this
- * many-CTE statement (about as long as running it) on every claim.
+ * Run CLAIM_SQL straight on the pool as a named prepared statement: each connection parses and
+ * analyses this many-CTE statement once. Every run is still planned for its own parameters
+ * (plan_cache_mode = force_custom_plan, set on every connection by createDataSource): the
+ * generic plan PostgreSQL would otherwise settle on sorts the project's whole queue.
  */
 async function executeClaims(ds: DataSource, batch: readonly BatchedClaim[]): Promise<ClaimRow[]> {
   const params = claimSqlParameters(
