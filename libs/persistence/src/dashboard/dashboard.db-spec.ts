@@ -5,6 +5,7 @@ import { createTestDatabase } from '../testing/test-database';
 import type { TestDatabase } from '../testing/test-database';
 import { claim, newCampaign, newProject, newUser, newVoter, target } from '../testing/factories';
 import { applyOutcome } from '../queue/apply-outcome.command';
+import { claimNextPhone } from '../queue/claim-phone.query';
 import { insertDialSession, markAttempt, saveDialSessionState } from '../power-dial/dial-sessions.repository';
 import { CAMPAIGN_ACTIVITY_CHANNEL } from './campaign-activity';
 import { dashboardSnapshot } from './dashboard.query';
@@ -89,6 +90,19 @@ describe('the live dashboard snapshot', () => {
       inProgress: 1,
       outcomesToday: 1,
     });
+
+    // The power session's next phone, claimed while its volunteer is idle: held, not a call yet.
+    const ahead = await claimNextPhone(ds, {
+      projectId: project.id,
+      userId: power.id,
+      leaseSeconds: 900,
+      now: minutes(4),
+      sessionId,
+    });
+    expect(ahead.kind).toBe('claimed');
+    s = await dashboardSnapshot(ds, campaign.id, minutes(4));
+    expect(s.calls.map((c) => c.attemptId)).toEqual([c2.attemptId]);
+    expect(s.queues[0]).toMatchObject({ readyNow: 0, inProgress: 2 });
 
     // Hand-dialing volunteers drop off after 15 quiet minutes; "today" is the viewer's day.
     s = await dashboardSnapshot(ds, campaign.id, minutes(20), 'Australia/Eucla'); // UTC+8:45: its day began at 15:15Z;

@@ -189,25 +189,29 @@ export async function dashboardSnapshot(
       })),
       ...[...standard.values()].sort((a, b) => a.name.localeCompare(b.name)),
     ],
-    calls: open.map((a) => ({
-      attemptId: a.id,
-      volunteer: a.user_id ? { id: a.user_id, name: a.user_name ?? '' } : null,
-      project: { id: a.project_id, name: a.project_name },
-      phone: a.e164,
-      stage: liveCallStage({
-        dialStartedAt: a.dial_started_at,
-        ringingAt: a.ringing_at,
-        answeredAt: a.answered_at,
-        voicemailStartedAt: a.voicemail_started_at,
-      }),
-      since: (
-        a.voicemail_started_at ??
-        a.answered_at ??
-        a.ringing_at ??
-        a.dial_started_at ??
-        a.claimed_at
-      ).toISOString(),
-    })),
+    // A power-dial session's next phone, claimed while its volunteer is idle, is not a call
+    // until it is dialed (the session's own row says what the volunteer is doing).
+    calls: open
+      .filter((a) => a.session_id === null || a.dial_started_at !== null)
+      .map((a) => ({
+        attemptId: a.id,
+        volunteer: a.user_id ? { id: a.user_id, name: a.user_name ?? '' } : null,
+        project: { id: a.project_id, name: a.project_name },
+        phone: a.e164,
+        stage: liveCallStage({
+          dialStartedAt: a.dial_started_at,
+          ringingAt: a.ringing_at,
+          answeredAt: a.answered_at,
+          voicemailStartedAt: a.voicemail_started_at,
+        }),
+        since: (
+          a.voicemail_started_at ??
+          a.answered_at ??
+          a.ringing_at ??
+          a.dial_started_at ??
+          a.claimed_at
+        ).toISOString(),
+      })),
     queues: queues.map((q) => ({
       projectId: q.id,
       name: q.name,
