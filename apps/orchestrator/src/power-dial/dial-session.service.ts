@@ -41,8 +41,8 @@ import {
   setVolunteerLeg,
   userCanAccessProject,
   type ClaimResult,
-  type KeyedClaim,
   type DialMode,
+  type KeyedClaim,
   type UserRow,
 } from '@phonebank/persistence';
 import type { PbxEvent, PbxPort } from '@phonebank/pbx';
@@ -551,8 +551,9 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
           result = await this.takeAhead(s, now);
           if (!result) this.dropLine(s, ahead.attemptId);
         }
-        let attemptId = ahead?.attemptId ?? '';
-        if (!result) {
+        let attemptId: string;
+        if (result && ahead) attemptId = ahead.attemptId;
+        else {
           attemptId = randomUUID();
           s.lines.set(attemptId, this.takeLine(s, c.trunkId, attemptId));
           try {
@@ -607,7 +608,8 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         // The attempt row exists since the claim (its id is the channel id); its dial time (the
         // INVITE leaving, for post-dial delay) is written alongside the originate.
         const sentAt = this.clock.now();
-        const marked = markAttemptDialed(this.db, c.attemptId, line.trunkId, sentAt).catch((error: unknown) =>
+        // Not awaited: the session's next event (a voter answering at once) must not wait for it.
+        void markAttemptDialed(this.db, c.attemptId, line.trunkId, sentAt).catch((error: unknown) =>
           this.logger.error(`attempt ${c.attemptId}: could not record the dial time: ${describe(error)}`),
         );
         this.metrics.channelsInUse.inc();
@@ -628,7 +630,6 @@ export class DialSessionService implements OnModuleInit, OnModuleDestroy {
         s.clickedAt.delete(c.attemptId);
         if (clicked !== undefined)
           this.metrics.clickToOriginate.observe((performance.now() - clicked) / 1000);
-        await marked;
         return;
       }
       case 'start-no-answer-timer': {

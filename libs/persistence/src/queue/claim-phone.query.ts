@@ -184,7 +184,7 @@ interface PreparedClaim {
 
 type Preparation = { kind: 'ready'; claim: PreparedClaim } | Exclude<ClaimResult, { kind: 'claimed' }>;
 
-async function prepareClaim(db: Db, req: ClaimRequest): Promise<Preparation> {
+async function prepareClaim(db: Db, req: Pick<ClaimRequest, 'projectId' | 'now'>): Promise<Preparation> {
   const ctx = await claimContext(db, req.projectId, req.now);
   if (!ctx) return { kind: 'empty' };
   const { settings } = ctx;
@@ -265,12 +265,7 @@ export async function confirmClaimAhead(
   ahead: { key: string; attemptId: string; projectId: string },
   now: Date,
 ): Promise<boolean> {
-  const prepared = await prepareClaim(db, {
-    projectId: ahead.projectId,
-    userId: '',
-    leaseSeconds: 0,
-    now,
-  });
+  const prepared = await prepareClaim(db, { projectId: ahead.projectId, now });
   if (prepared.kind !== 'ready' || prepared.claim.key !== ahead.key) return false;
   const ok = await one<{ ok: boolean }>(
     db,
