@@ -9,7 +9,8 @@
  * Env: BENCH_PACE (`human`, the default: volunteers at a human pace, the real 60 s no-answer
  * limit, 300 s of calling; `stress`: clicks 150–450 ms apart, 3 s conversations, an 8 s
  * no-answer limit, 180 s — about ten times the calls), BENCH_VOLUNTEERS (50), BENCH_SECONDS,
- * BENCH_RING_TIMEOUT_SECONDS, BENCH_FLOOR_CALLS (30 per floor kind, idle phase), BENCH_LOAD_NICE.
+ * BENCH_RING_TIMEOUT_SECONDS, BENCH_FLOOR_CALLS (30 per floor kind, idle phase), BENCH_LOAD_NICE,
+ * BENCH_CPU_PROF_DIR (write a V8 CPU profile of the orchestrator there).
  * Writes tests/reports/power-dial-bench.md (human pace) or power-dial-bench-stress.md.
  *
  * Method, in short (the report repeats it):
