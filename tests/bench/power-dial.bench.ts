@@ -40,7 +40,8 @@ import { powerProject } from '../support/power-dial-fixtures';
 import { Sipp, startVoterTrunk } from '../support/sipp';
 import { volunteerScenario } from '../support/volunteer-phone';
 import { ariSettings, asteriskCli, REPO_ROOT } from '../support/local-asterisk';
-import { cpuSeconds, machineCpu, readPcap, sipFirstLine, sipHeader, WireCapture } from './wire';
+import { readPcap, WireCapture } from '../support/wire-capture';
+import { cpuSeconds, machineCpu, sipFirstLine, sipHeader } from './wire';
 
 /**
  * How the volunteers behave (ms ranges, drawn uniformly). `human`: a volunteer takes 1–3 s to
@@ -658,7 +659,6 @@ async function main(): Promise<void> {
     const ariPort = Number(new URL(ariBase).port || 80);
     const sipPort = Number(SIP.split(':')[1]);
     capture = await WireCapture.start(
-      join(mkdtempSync(join(tmpdir(), 'pbbench-wire-')), 'lo.pcap'),
       `udp port 5070 or udp dst port ${sipPort} or tcp dst port ${orchestratorPort} or tcp dst port ${ariPort}`,
     );
 

@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { WireCapture, type WirePacket } from './wire-capture';
 
 export interface RtpPacket {
   /** Capture time, ms since the epoch. */
@@ -31,80 +28,49 @@ function alaw(byte: number): number {
 }
 
 /**
- * Captures the RTP sent to one UDP port on loopback with tcpdump (as the tests run as root), to
- * prove what a SIPp phone actually heard: packets, streams (SSRC) and how loud they were.
+ * Captures the RTP sent to one UDP port on loopback (WireCapture), to prove what a SIPp phone
+ * actually heard: packets, streams (SSRC) and how loud they were.
  */
 export class RtpCapture {
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly file: string,
-  ) {}
+  private constructor(private readonly wire: WireCapture) {}
 
   static async start(port: number): Promise<RtpCapture> {
-    const filter = `udp and dst port ${port}`;
-    const dir = mkdtempSync(join(tmpdir(), 'rtp-'));
-    const file = join(dir, 'capture.pcap');
-    const child = spawn('tcpdump', ['-i', 'lo', '-n', '-U', '-s', '256', '-w', file, filter], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('tcpdump did not start within 5 s')), 5000);
-      child.stderr?.on('data', (d: Buffer) => {
-        if (/listening on/.test(d.toString())) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`tcpdump exited (${code}); is it installed and are we root?`));
-      });
-    });
-    return new RtpCapture(child, file);
+    return new RtpCapture(await WireCapture.start(`udp and dst port ${port}`, 256));
   }
 
-  /** What was captured so far (tcpdump writes each packet at once, -U). */
+  /** What was captured so far. */
   snapshot(): RtpPacket[] {
-    return parsePcap(readFileSync(this.file));
+    return rtpPackets(this.wire.packets());
   }
 
   async stop(): Promise<RtpPacket[]> {
-    if (this.child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        this.child.once('exit', () => resolve());
-        this.child.kill('SIGINT');
-      });
-    }
-    return parsePcap(readFileSync(this.file));
+    await this.wire.stop();
+    return rtpPackets(this.wire.packets());
   }
 }
 
-/** Packets of a classic pcap file with Ethernet framing (tcpdump on lo), decoded as RTP. */
-export function parsePcap(buf: Buffer): RtpPacket[] {
-  const packets: RtpPacket[] = [];
-  if (buf.length < 24) return packets;
-  const little = buf.readUInt32LE(0) === 0xa1b2c3d4;
-  const u32 = (o: number) => (little ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  let offset = 24;
-  while (offset + 16 <= buf.length) {
-    const at = u32(offset) * 1000 + Math.floor(u32(offset + 4) / 1000);
-    const captured = u32(offset + 8);
-    const frame = buf.subarray(offset + 16, offset + 16 + captured);
-    offset += 16 + captured;
-    const ipHeader = (frame[14] & 0x0f) * 4;
-    const dst = frame.readUInt16BE(14 + ipHeader + 2);
-    const rtp = frame.subarray(14 + ipHeader + 8);
-    if (rtp.length < 13 || rtp[0] >> 6 !== 2) continue;
-    const payloadType = rtp[1] & 0x7f;
+/** The captured UDP packets that carry RTP, decoded. */
+function rtpPackets(packets: WirePacket[]): RtpPacket[] {
+  const out: RtpPacket[] = [];
+  for (const p of packets) {
+    const rtp = p.payload;
+    if (p.proto !== 'udp' || rtp.length < 13 || rtp[0]! >> 6 !== 2) continue;
+    const payloadType = rtp[1]! & 0x7f;
     const ssrc = rtp.readUInt32BE(8);
     const audio = rtp.subarray(12);
     let sum = 0;
     if (payloadType === 0 || payloadType === 8) {
       for (const b of audio) sum += Math.abs(payloadType === 0 ? ulaw(b) : alaw(b));
     }
-    packets.push({ at, ssrc, dst, payloadType, level: audio.length ? sum / audio.length : 0 });
+    out.push({
+      at: Math.floor(p.t),
+      ssrc,
+      dst: p.dstPort,
+      payloadType,
+      level: audio.length ? sum / audio.length : 0,
+    });
   }
-  return packets;
+  return out;
 }
 
 /** Packets carrying sound (not silence or comfort noise). */
