@@ -65,6 +65,15 @@ const householdSelect = (projectParam: string, keysParam: string): string => `
   FROM voter_phones vp JOIN voters v ON v.id = vp.voter_id`;
 const HOUSEHOLD_SELECT = householdSelect('$1', '$6');
 
+/**
+ * The phone (`p`) of a queue entry (`q`) may be called: active, not on the campaign's DNC list,
+ * not flagged install-wide. The claim picks only such phones; a phone claimed ahead is checked
+ * again at the click (confirmClaimAhead).
+ */
+const PHONE_CALLABLE = `p.status = 'active'
+    AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
+    AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)`;
+
 /** One source of candidates for the claim (`held`: entries under a lease, found once it expired). */
 const claimBranch = (held: boolean): string => `
   SELECT q.id, q.phone_id, q.campaign_id, p.e164, q.attempts, q.accuracy_score, q.queued_at
@@ -78,10 +87,8 @@ const claimBranch = (held: boolean): string => `
     AND q.calling_zone_id = ANY($4::int[])
     AND q.attempts < $5
     AND ($6::smallint[] IS NULL OR q.birthday_keys && $6::smallint[])
-    AND p.status = 'active'
     AND p.lease_expires_at < $3
-    AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
-    AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)
+    AND ${PHONE_CALLABLE}
   ORDER BY q.attempts, q.accuracy_score DESC, q.queued_at, q.id
   LIMIT $9
   FOR UPDATE OF q, p SKIP LOCKED`;
@@ -274,9 +281,7 @@ export async function confirmClaimAhead(
      JOIN queue_entries q ON q.id = a.queue_entry_id AND q.current_attempt_id = a.id
      JOIN phones p ON p.id = a.phone_id
      WHERE a.id = $1 AND a.outcome IS NULL AND a.released_at IS NULL AND a.lease_expires_at > $2
-       AND q.state = 'queued' AND p.status = 'active'
-       AND NOT EXISTS (SELECT 1 FROM campaign_dnc d WHERE d.campaign_id = q.campaign_id AND d.e164 = p.e164)
-       AND NOT EXISTS (SELECT 1 FROM install_flags f WHERE f.e164 = p.e164)`,
+       AND q.state = 'queued' AND ${PHONE_CALLABLE}`,
     [ahead.attemptId, now],
   );
   return ok?.ok === true;
