@@ -61,9 +61,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /**
  * The per-trunk limiter every originate goes through (SPEC §7): never more calls on a trunk
  * than its maximum concurrent calls, never INVITEs faster than its calls per second, across
- * every orchestrator instance sharing PostgreSQL. The truth is in the database (the trunk row,
- * locked for each decision, and `trunk_lines`); limits changed in the product apply to the
- * next request. A full trunk makes the click wait (bounded), never dial past the limit.
+ * every orchestrator instance sharing PostgreSQL. The truth is in the database (the trunk row
+ * and `trunk_lines`; see acquireTrunkLines); limits changed in the product apply to the next
+ * request. A full trunk makes the click wait (bounded), never dial past the limit.
  */
 @Injectable()
 export class TrunkLineLimiter implements OnModuleInit, OnModuleDestroy, OnApplicationBootstrap {

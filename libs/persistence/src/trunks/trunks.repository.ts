@@ -243,8 +243,85 @@ export type LineResult =
   | (Exclude<LineDecision, { kind: 'granted' }> & { trunkId: string })
   | { kind: 'unknown-trunk' };
 
-interface LockedTrunk {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** At most this many line requests share one decision. */
+const MAX_LINE_BATCH = 64;
+
+/** Line requests of one trunk wait for the trunk's decision in flight, then go together. */
+const lineBatcherOf = perOwner(
+  (ds: DataSource) =>
+    new KeyedBatcher<LineRequest, LineResult>((trunkName, batch) => acquireTrunkLines(ds, trunkName, batch), {
+      maxBatch: MAX_LINE_BATCH,
+      // Two decisions of one trunk in flight would conflict: the second would only decide again.
+      maxInFlightPerKey: 1,
+    }),
+);
+
+/**
+ * Take a line on a trunk for one leg, or say why not. Concurrent requests from every instance
+ * are decided one after the other against the same count of live lines and the same next send
+ * slot (see acquireTrunkLines). Asking again for a leg that already holds a line returns that
+ * line (a retried click never takes two). The attempt row (when the leg is an attempt) records
+ * the trunk, for health.
+ *
+ * This is on the click-to-INVITE path, so requests of one trunk that arrive while its decision
+ * is in flight are decided together in the next one (a burst of clicks makes a few decisions,
+ * not one per click).
+ */
+export function acquireTrunkLine(ds: DataSource, req: LineRequest): Promise<LineResult> {
+  return lineBatcherOf(ds).submit(req.trunkName, req);
+}
+
+/**
+ * Decide the line requests of one trunk together, in request order, each against the lines
+ * granted before it, and write the grants in one statement.
+ *
+ * This is on the click-to-INVITE path, so it is optimistic: one statement reads the trunk (its
+ * row version, `xmin`), the legs' lines and the live count; `decideLine` decides; one statement
+ * writes the new lines, the send slot and the attempts' trunk, only if the trunk row is still
+ * the version read. Every grant updates the trunk row (its send slot) in the statement that
+ * inserts the lines, so an unchanged row version means no line was granted since the read
+ * (lines freed since only make the count read high, which errs on the safe side). Two round
+ * trips, no transaction block, no lock held across them. When another instance (or an edit of
+ * the trunk) got in between, the requests are decided again from a fresh read; after
+ * `optimisticTries` such conflicts, in a transaction that locks the trunk row first.
+ *
+ * The write commits without waiting for the WAL flush: a database crash could forget the
+ * newest lines, which recovery frees anyway.
+ */
+export async function acquireTrunkLines(
+  ds: DataSource,
+  trunkName: string,
+  reqs: readonly Omit<LineRequest, 'trunkName'>[],
+  { optimisticTries = OPTIMISTIC_TRIES }: { optimisticTries?: number } = {},
+): Promise<LineResult[]> {
+  const legIds = reqs.map((r) => r.legId);
+  for (let i = 0; i < optimisticTries; i++) {
+    const t = await readLineState(ds, trunkName, legIds);
+    if (!t) return reqs.map(() => ({ kind: 'unknown-trunk' }) as const);
+    const decided = decideLines(t, reqs);
+    if (await writeLines(ds, t, decided, t.version)) return decided.results;
+  }
+  return ds.transaction(async (m) => {
+    // The lock first, in a statement of its own: the read after it sees the lines of whoever
+    // held it before.
+    await m.query(`SELECT 1 FROM trunks WHERE name = $1 FOR UPDATE`, [trunkName]);
+    const t = await readLineState(m, trunkName, legIds);
+    if (!t) return reqs.map(() => ({ kind: 'unknown-trunk' }) as const);
+    const decided = decideLines(t, reqs);
+    await writeLines(m, t, decided, null);
+    return decided.results;
+  });
+}
+
+/** Optimistic decisions given up (another writer in between) before the locking transaction. */
+const OPTIMISTIC_TRIES = 3;
+
+interface LineState {
   id: string;
+  /** The trunk row's version (`xmin`) when read. */
+  version: string;
   enabled: boolean;
   max_concurrent_calls: number;
   max_calls_per_second: number;
@@ -255,127 +332,104 @@ interface LockedTrunk {
   caller_id_format: NumberFormat;
   dial_format: NumberFormat;
   dial_prefix: string;
+  /** Lines the requested legs already hold. */
+  held: { leg_id: string; send_at: string }[] | null;
+  live_calls: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** At most this many line requests share one transaction. */
-const MAX_LINE_BATCH = 64;
-
-/** Line requests of one trunk wait for the trunk's transaction in flight, then go together. */
-const lineBatcherOf = perOwner(
-  (ds: DataSource) =>
-    new KeyedBatcher<LineRequest, LineResult>((trunkName, batch) => acquireTrunkLines(ds, trunkName, batch), {
-      maxBatch: MAX_LINE_BATCH,
-      // The trunk row lock serializes transactions anyway: a second one in flight would only wait.
-      maxInFlightPerKey: 1,
-    }),
-);
-
-/**
- * Take a line on a trunk for one leg, or say why not. The trunk row is locked (FOR UPDATE) for
- * the decision, so concurrent requests from every instance are decided one after the other
- * against the same count of live lines and the same next send slot. Asking again for a leg that
- * already holds a line returns that line (a retried click never takes two). The attempt row (when
- * the leg is an attempt) records the trunk, for health.
- *
- * This is on the click-to-INVITE path and every caller of a trunk queues on its row lock, so
- * requests of one trunk that arrive while its transaction is in flight are decided together in
- * the next one (a burst of clicks takes the lock a few times, not once per click).
- */
-export function acquireTrunkLine(ds: DataSource, req: LineRequest): Promise<LineResult> {
-  return lineBatcherOf(ds).submit(req.trunkName, req);
+/** The trunk, its row version, the requested legs' lines and its live count, in one snapshot. */
+async function readLineState(db: Db, trunkName: string, legIds: string[]): Promise<LineState | undefined> {
+  return one<LineState>(
+    db,
+    `SELECT t.id, t.xmin::text AS version, t.enabled, t.max_concurrent_calls,
+            t.max_calls_per_second::float8 AS max_calls_per_second, t.next_send_at,
+            c.now, t.allowed_caller_ids, t.default_caller_id, t.caller_id_format, t.dial_format,
+            t.dial_prefix,
+            (SELECT json_agg(json_build_object('leg_id', l.leg_id, 'send_at', l.send_at))
+             FROM trunk_lines l WHERE l.trunk_id = t.id AND l.leg_id = ANY($2::text[])) AS held,
+            (SELECT count(*)::int FROM trunk_lines l
+             WHERE l.trunk_id = t.id
+               AND l.acquired_at > c.now - interval '${TRUNK_LINE_STALE_HOURS} hours') AS live_calls
+     FROM trunks t CROSS JOIN (SELECT clock_timestamp() AS now) c
+     WHERE t.name = $1`,
+    [trunkName, legIds],
+  );
 }
 
-/**
- * Decide the line requests of one trunk in one transaction, in request order, each against the
- * lines granted before it. The lock is held for three statements only: the lock itself; the
- * legs' lines and the live count (a statement of its own, so that its snapshot is taken after
- * the lock); one write for the new lines, the send slot and the attempts' trunk. The transaction
- * commits without waiting for the WAL flush: a database crash could forget the newest lines,
- * which recovery frees anyway.
- */
-export async function acquireTrunkLines(
-  ds: DataSource,
-  trunkName: string,
-  reqs: readonly Omit<LineRequest, 'trunkName'>[],
-): Promise<LineResult[]> {
-  return ds.transaction(async (m) => {
-    const t = await one<LockedTrunk>(
-      m,
-      `SELECT id, enabled, max_concurrent_calls, max_calls_per_second::float8 AS max_calls_per_second,
-              next_send_at, clock_timestamp() AS now, allowed_caller_ids, default_caller_id,
-              caller_id_format, dial_format, dial_prefix,
-              set_config('synchronous_commit', 'off', true) AS commit_mode
-       FROM trunks WHERE name = $1 FOR UPDATE`,
-      [trunkName],
-    );
-    if (!t) return reqs.map(() => ({ kind: 'unknown-trunk' }) as const);
-    // A statement of its own, after the lock: its snapshot sees the lines of whoever held it before.
-    const lines = await one<{ held: { leg_id: string; send_at: Date }[] | null; live_calls: number }>(
-      m,
-      `SELECT (SELECT json_agg(json_build_object('leg_id', leg_id, 'send_at', send_at))
-               FROM trunk_lines WHERE trunk_id = $1 AND leg_id = ANY($2::text[])) AS held,
-              (SELECT count(*)::int FROM trunk_lines
-               WHERE trunk_id = $1 AND acquired_at > $3::timestamptz - interval '${TRUNK_LINE_STALE_HOURS} hours') AS live_calls`,
-      [t.id, reqs.map((r) => r.legId), t.now],
-    );
-    const held = new Map((lines?.held ?? []).map((h) => [h.leg_id, new Date(h.send_at)]));
-    const rules: CallerIdRules = {
-      allowedCallerIds: t.allowed_caller_ids,
-      defaultCallerId: t.default_caller_id,
-      callerIdFormat: t.caller_id_format,
-      dialFormat: t.dial_format,
-      dialPrefix: t.dial_prefix,
-    };
-    const limits = {
-      enabled: t.enabled,
-      maxConcurrentCalls: t.max_concurrent_calls,
-      maxCallsPerSecond: t.max_calls_per_second,
-    };
-    const state = { liveCalls: lines?.live_calls ?? 0, nextSendAt: t.next_send_at };
-    const granted: { legId: string; holder: string; sendAt: Date }[] = [];
-    const results = reqs.map((req): LineResult => {
-      const heldSendAt = held.get(req.legId);
-      if (heldSendAt) {
-        return {
-          kind: 'granted',
-          trunkId: t.id,
-          delayMs: Math.max(0, heldSendAt.getTime() - t.now.getTime()),
-          rules,
-        };
-      }
-      const decision = decideLine(limits, state, t.now, req.maxSlotWaitMs);
-      if (decision.kind !== 'granted') return { ...decision, trunkId: t.id };
-      state.liveCalls += 1;
-      state.nextSendAt = decision.nextSendAt;
-      held.set(req.legId, decision.sendAt);
-      granted.push({ legId: req.legId, holder: req.holder, sendAt: decision.sendAt });
-      return { kind: 'granted', trunkId: t.id, delayMs: decision.sendAt.getTime() - t.now.getTime(), rules };
-    });
-    if (granted.length > 0) {
-      await m.query(
-        `WITH line AS (
-           INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at)
-           SELECT leg_id, $2, holder, $4, send_at
-           FROM unnest($1::text[], $3::text[], $5::timestamptz[]) AS g(leg_id, holder, send_at)
-         ), slot AS (
-           UPDATE trunks SET next_send_at = $6 WHERE id = $2
-         )
-         UPDATE call_attempts SET trunk_id = $2 WHERE id = ANY($7::uuid[])`,
-        [
-          granted.map((g) => g.legId),
-          t.id,
-          granted.map((g) => g.holder),
-          t.now,
-          granted.map((g) => g.sendAt),
-          state.nextSendAt,
-          granted.filter((g) => UUID.test(g.legId)).map((g) => g.legId),
-        ],
-      );
+interface DecidedLines {
+  results: LineResult[];
+  granted: { legId: string; holder: string; sendAt: Date }[];
+  nextSendAt: Date | null;
+}
+
+function decideLines(t: LineState, reqs: readonly Omit<LineRequest, 'trunkName'>[]): DecidedLines {
+  const held = new Map((t.held ?? []).map((h) => [h.leg_id, new Date(h.send_at)]));
+  const rules: CallerIdRules = {
+    allowedCallerIds: t.allowed_caller_ids,
+    defaultCallerId: t.default_caller_id,
+    callerIdFormat: t.caller_id_format,
+    dialFormat: t.dial_format,
+    dialPrefix: t.dial_prefix,
+  };
+  const limits = {
+    enabled: t.enabled,
+    maxConcurrentCalls: t.max_concurrent_calls,
+    maxCallsPerSecond: t.max_calls_per_second,
+  };
+  const state = { liveCalls: t.live_calls, nextSendAt: t.next_send_at };
+  const granted: DecidedLines['granted'] = [];
+  const results = reqs.map((req): LineResult => {
+    const heldSendAt = held.get(req.legId);
+    if (heldSendAt) {
+      return {
+        kind: 'granted',
+        trunkId: t.id,
+        delayMs: Math.max(0, heldSendAt.getTime() - t.now.getTime()),
+        rules,
+      };
     }
-    return results;
+    const decision = decideLine(limits, state, t.now, req.maxSlotWaitMs);
+    if (decision.kind !== 'granted') return { ...decision, trunkId: t.id };
+    state.liveCalls += 1;
+    state.nextSendAt = decision.nextSendAt;
+    held.set(req.legId, decision.sendAt);
+    granted.push({ legId: req.legId, holder: req.holder, sendAt: decision.sendAt });
+    return { kind: 'granted', trunkId: t.id, delayMs: decision.sendAt.getTime() - t.now.getTime(), rules };
   });
+  return { results, granted, nextSendAt: state.nextSendAt };
+}
+
+/**
+ * Write the grants: the lines, the trunk's next send slot, the attempts' trunk — only if the
+ * trunk row is still at `version` (null: the caller holds its lock). False when it was not.
+ */
+async function writeLines(db: Db, t: LineState, d: DecidedLines, version: string | null): Promise<boolean> {
+  if (d.granted.length === 0) return true;
+  const w = await one<{ written: boolean }>(
+    db,
+    `WITH slot AS (
+       UPDATE trunks SET next_send_at = $6 WHERE id = $2 AND ($8::xid IS NULL OR xmin = $8::xid) RETURNING id
+     ), line AS (
+       INSERT INTO trunk_lines (leg_id, trunk_id, holder, acquired_at, send_at)
+       SELECT g.leg_id, $2, g.holder, $4, g.send_at
+       FROM unnest($1::text[], $3::text[], $5::timestamptz[]) AS g(leg_id, holder, send_at)
+       WHERE EXISTS (SELECT 1 FROM slot)
+     ), attempt AS (
+       UPDATE call_attempts SET trunk_id = $2 WHERE id = ANY($7::uuid[]) AND EXISTS (SELECT 1 FROM slot)
+     )
+     SELECT EXISTS (SELECT 1 FROM slot) AS written, set_config('synchronous_commit', 'off', true) AS commit_mode`,
+    [
+      d.granted.map((g) => g.legId),
+      t.id,
+      d.granted.map((g) => g.holder),
+      t.now,
+      d.granted.map((g) => g.sendAt),
+      d.nextSendAt,
+      d.granted.filter((g) => UUID.test(g.legId)).map((g) => g.legId),
+      version,
+    ],
+  );
+  return w?.written === true;
 }
 
 /** The leg ended (or never went out): its line is free. Freeing a line twice is harmless. */
