@@ -232,29 +232,24 @@ export type AttemptMark =
   'dial_started_at' | 'ringing_at' | 'answered_at' | 'voicemail_started_at' | 'ended_at';
 
 /** Stamp a step of a call attempt (first time only). */
-export async function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
-  const stamp: Stamp = { attemptId, mark, at, trunkId: null, q850Cause: null };
-  if (db instanceof DataSource) await stamperOf(db).submit(mark, stamp);
-  else await stampAttempts(db, mark, [stamp]);
+export function markAttempt(db: Db, attemptId: string, mark: AttemptMark, at: Date): Promise<void> {
+  return submitStamp(db, { attemptId, mark, at, trunkId: null, q850Cause: null });
 }
 
 /** The INVITE left on `trunkId` (the trunk's UUID) at `at`: for post-dial delay and trunk health. */
-export async function markAttemptDialed(db: Db, attemptId: string, trunkId: string, at: Date): Promise<void> {
-  const stamp: Stamp = { attemptId, mark: 'dial_started_at', at, trunkId, q850Cause: null };
-  if (db instanceof DataSource) await stamperOf(db).submit('dial_started_at', stamp);
-  else await stampAttempts(db, 'dial_started_at', [stamp]);
+export function markAttemptDialed(db: Db, attemptId: string, trunkId: string, at: Date): Promise<void> {
+  return submitStamp(db, { attemptId, mark: 'dial_started_at', at, trunkId, q850Cause: null });
 }
 
 /** The call's channel is gone at `at`, with its Q.850 hangup cause (first time only, both). */
-export async function markAttemptEnded(
-  db: Db,
-  attemptId: string,
-  at: Date,
-  q850Cause: number,
-): Promise<void> {
-  const stamp: Stamp = { attemptId, mark: 'ended_at', at, trunkId: null, q850Cause };
-  if (db instanceof DataSource) await stamperOf(db).submit('ended_at', stamp);
-  else await stampAttempts(db, 'ended_at', [stamp]);
+export function markAttemptEnded(db: Db, attemptId: string, at: Date, q850Cause: number): Promise<void> {
+  return submitStamp(db, { attemptId, mark: 'ended_at', at, trunkId: null, q850Cause });
+}
+
+/** On the pool, stamps of one mark are written together; in a transaction, at once. */
+async function submitStamp(db: Db, stamp: Stamp): Promise<void> {
+  if (db instanceof DataSource) await stamperOf(db).submit(stamp.mark, stamp);
+  else await stampAttempts(db, stamp.mark, [stamp]);
 }
 
 interface Stamp {
